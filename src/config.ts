@@ -9,10 +9,8 @@ const optionalString = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
-const url = (fallback?: string) => {
-  const base = z.string().trim().url({ message: 'must be an absolute URL such as https://example.com' });
-  return fallback === undefined ? base.optional() : base.default(fallback);
-};
+const url = (fallback: string) =>
+  z.string().trim().url({ message: 'must be an absolute URL such as https://example.com' }).default(fallback);
 
 const schema = z
   .object({
@@ -59,7 +57,11 @@ const schema = z
       ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'must be a bot token starting with xoxb-' });
     }
     if (env.SLACK_APP_TOKEN && !env.SLACK_APP_TOKEN.startsWith('xapp-')) {
-      ctx.addIssue({ code: 'custom', path: ['SLACK_APP_TOKEN'], message: 'must be an app-level token starting with xapp-' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_APP_TOKEN'],
+        message: 'must be an app-level token starting with xapp-',
+      });
     }
   });
 

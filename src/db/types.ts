@@ -31,7 +31,10 @@ export interface LinksRepo {
   get(key: SlackUserKey): LinkedInLink | undefined;
   /** Inserts or replaces the link of one Slack user; at most one link per (team, user). */
   upsert(link: Omit<LinkedInLink, 'createdAt' | 'updatedAt'>): LinkedInLink;
-  updateTokens(key: SlackUserKey, tokens: Pick<LinkedInLink, 'accessToken' | 'accessTokenExpiresAt' | 'refreshToken' | 'refreshTokenExpiresAt'>): void;
+  updateTokens(
+    key: SlackUserKey,
+    tokens: Pick<LinkedInLink, 'accessToken' | 'accessTokenExpiresAt' | 'refreshToken' | 'refreshTokenExpiresAt'>,
+  ): void;
   markNeedsRelink(key: SlackUserKey, notifiedAt?: number): void;
   delete(key: SlackUserKey): boolean;
   count(): number;
@@ -101,7 +104,10 @@ export interface StoredQuery extends SlackUserKey {
 export interface QueriesRepo {
   create(query: Omit<StoredQuery, 'createdAt' | 'updatedAt'>): StoredQuery;
   get(id: string): StoredQuery | undefined;
-  update(id: string, patch: Partial<Omit<StoredQuery, 'id' | 'teamId' | 'userId' | 'createdAt'>>): StoredQuery | undefined;
+  update(
+    id: string,
+    patch: Partial<Omit<StoredQuery, 'id' | 'teamId' | 'userId' | 'createdAt'>>,
+  ): StoredQuery | undefined;
   listRecent(key: SlackUserKey, limit: number): StoredQuery[];
 }
 

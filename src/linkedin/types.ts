@@ -45,7 +45,12 @@ export interface AudienceInsight {
   segments: Segmentation[];
 }
 
-export type AdAccountRole = 'ACCOUNT_BILLING_ADMIN' | 'ACCOUNT_MANAGER' | 'CAMPAIGN_MANAGER' | 'CREATIVE_MANAGER' | 'VIEWER';
+export type AdAccountRole =
+  | 'ACCOUNT_BILLING_ADMIN'
+  | 'ACCOUNT_MANAGER'
+  | 'CAMPAIGN_MANAGER'
+  | 'CREATIVE_MANAGER'
+  | 'VIEWER';
 
 export interface AdAccountUser {
   account: string; // urn:li:sponsoredAccount:N
