@@ -12,58 +12,56 @@ const optionalString = z
 const url = (fallback: string) =>
   z.string().trim().url({ message: 'must be an absolute URL such as https://example.com' }).default(fallback);
 
-const schema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    HOST: z.string().default('0.0.0.0'),
-    PUBLIC_URL: url('http://localhost:3000'),
-    DATABASE_URL: z.string().trim().min(1).default('./data/bot.sqlite'),
-    LINKEDIN_MODE: z.enum(['sandbox', 'live']).default('sandbox'),
-    LINKEDIN_CLIENT_ID: optionalString,
-    LINKEDIN_CLIENT_SECRET: optionalString,
-    LINKEDIN_API_URL: url('https://api.linkedin.com/rest'),
-    LINKEDIN_OAUTH_URL: url('https://www.linkedin.com/oauth/v2'),
-    LINKEDIN_VERSION: z
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  PUBLIC_URL: url('http://localhost:3000'),
+  DATABASE_URL: z.string().trim().min(1).default('./data/bot.sqlite'),
+  LINKEDIN_MODE: z.enum(['sandbox', 'live']).default('sandbox'),
+  LINKEDIN_CLIENT_ID: optionalString,
+  LINKEDIN_CLIENT_SECRET: optionalString,
+  LINKEDIN_API_URL: url('https://api.linkedin.com/rest'),
+  LINKEDIN_OAUTH_URL: url('https://www.linkedin.com/oauth/v2'),
+  LINKEDIN_VERSION: z
+    .string()
+    .trim()
+    .regex(/^20\d{2}(0[1-9]|1[0-2])(\.\d{2})?$/, { message: 'must be a LinkedIn version such as 202609 (YYYYMM)' })
+    .default(DEFAULT_LINKEDIN_VERSION),
+  TOKEN_ENCRYPTION_KEY: optionalString.pipe(
+    z
       .string()
-      .trim()
-      .regex(/^20\d{2}(0[1-9]|1[0-2])(\.\d{2})?$/, { message: 'must be a LinkedIn version such as 202609 (YYYYMM)' })
-      .default(DEFAULT_LINKEDIN_VERSION),
-    TOKEN_ENCRYPTION_KEY: optionalString.pipe(
-      z
-        .string()
-        .regex(/^(?:[A-Fa-f0-9]{64}|[A-Za-z0-9+/_-]{43}=?)$/, {
-          message: 'must be 32 bytes as 64 hex characters or base64 (generate one: openssl rand -hex 32)',
-        })
-        .optional(),
-    ),
-    SLACK_SIGNING_SECRET: optionalString,
-    SLACK_BOT_TOKEN: optionalString,
-    SLACK_APP_TOKEN: optionalString,
-    SLACK_API_URL: url('https://slack.com/api/'),
-    QUICKCHART_URL: url('https://quickchart.io'),
-    CHART_STYLE: z.enum(['quickchart', 'native', 'upload']).default('quickchart'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
-    SANDBOX_SEED: z.coerce.number().int().default(42),
-  })
-  .superRefine((env, ctx) => {
-    if (env.LINKEDIN_MODE === 'live') {
-      for (const key of ['LINKEDIN_CLIENT_ID', 'LINKEDIN_CLIENT_SECRET', 'TOKEN_ENCRYPTION_KEY'] as const) {
-        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when LINKEDIN_MODE=live' });
-      }
+      .regex(/^(?:[A-Fa-f0-9]{64}|[A-Za-z0-9+/_-]{43}=?)$/, {
+        message: 'must be 32 bytes as 64 hex characters or base64 (generate one: openssl rand -hex 32)',
+      })
+      .optional(),
+  ),
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_APP_TOKEN: optionalString,
+  SLACK_API_URL: url('https://slack.com/api/'),
+  QUICKCHART_URL: url('https://quickchart.io'),
+  CHART_STYLE: z.enum(['quickchart', 'native', 'upload']).default('quickchart'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
+  SANDBOX_SEED: z.coerce.number().int().default(42),
+});
+
+/** Rules across variables, checked on the raw values so they are reported together with the per-variable ones. */
+function crossFieldProblems(source: Record<string, string | undefined>): string[] {
+  const value = (key: string) => source[key]?.trim() || undefined;
+  const problems: string[] = [];
+  if (value('LINKEDIN_MODE') === 'live') {
+    for (const key of ['LINKEDIN_CLIENT_ID', 'LINKEDIN_CLIENT_SECRET', 'TOKEN_ENCRYPTION_KEY']) {
+      if (!value(key)) problems.push(`${key} is required when LINKEDIN_MODE=live`);
     }
-    if (env.SLACK_BOT_TOKEN && !/^xox[bp]-/.test(env.SLACK_BOT_TOKEN)) {
-      ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'must be a bot token starting with xoxb-' });
-    }
-    if (env.SLACK_APP_TOKEN && !env.SLACK_APP_TOKEN.startsWith('xapp-')) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_APP_TOKEN'],
-        message: 'must be an app-level token starting with xapp-',
-      });
-    }
-  });
+  }
+  const bot = value('SLACK_BOT_TOKEN');
+  if (bot && !/^xox[bp]-/.test(bot)) problems.push('SLACK_BOT_TOKEN must be a bot token starting with xoxb-');
+  const app = value('SLACK_APP_TOKEN');
+  if (app && !app.startsWith('xapp-')) problems.push('SLACK_APP_TOKEN must be an app-level token starting with xapp-');
+  return problems;
+}
 
 type Env = z.infer<typeof schema>;
 
@@ -107,11 +105,11 @@ export class ConfigError extends Error {
  */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   const parsed = schema.safeParse(source);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'} ${issue.message}`),
-    );
-  }
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'} ${i.message}`)),
+    ...crossFieldProblems(source),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
     env: e.NODE_ENV,
