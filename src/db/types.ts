@@ -28,13 +28,19 @@ export interface LinkedInLink extends SlackUserKey {
 }
 
 export interface LinksRepo {
+  /** Throws a `SealedTokenError` (crypto/errors.ts) when a stored token cannot be opened with the configured keys. */
   get(key: SlackUserKey): LinkedInLink | undefined;
   /** Inserts or replaces the link of one Slack user; at most one link per (team, user). */
   upsert(link: Omit<LinkedInLink, 'createdAt' | 'updatedAt'>): LinkedInLink;
+  /**
+   * Without a `refreshToken` the stored one (and its expiry) is kept: LinkedIn's previous refresh token stays
+   * valid. Fresh tokens make the link `active` again and clear `relinkNotifiedAt`. No link: nothing happens.
+   */
   updateTokens(
     key: SlackUserKey,
     tokens: Pick<LinkedInLink, 'accessToken' | 'accessTokenExpiresAt' | 'refreshToken' | 'refreshTokenExpiresAt'>,
   ): void;
+  /** Without `notifiedAt`, an earlier notification time is kept. */
   markNeedsRelink(key: SlackUserKey, notifiedAt?: number): void;
   delete(key: SlackUserKey): boolean;
   count(): number;
@@ -102,8 +108,10 @@ export interface StoredQuery extends SlackUserKey {
 }
 
 export interface QueriesRepo {
+  /** `parentId`, when given, must name a stored query. */
   create(query: Omit<StoredQuery, 'createdAt' | 'updatedAt'>): StoredQuery;
   get(id: string): StoredQuery | undefined;
+  /** A key present in the patch with `undefined` clears that field; absent keys are left as they are. */
   update(
     id: string,
     patch: Partial<Omit<StoredQuery, 'id' | 'teamId' | 'userId' | 'createdAt'>>,
