@@ -1,0 +1,307 @@
+/**
+ * The result message of an audience breakdown: what was asked (in words), how many members, the segments
+ * (mrkdwn list, or Slack's table and chart blocks), the chart, LinkedIn's notices and what to do next.
+ * Built to stay inside Block Kit limits whatever LinkedIn answers: ≤50 blocks, ≤3000 characters a section,
+ * about 12k characters in all.
+ */
+import {
+  ANTI_DISCRIMINATION_NOTICE,
+  ANTI_DISCRIMINATION_URL,
+  facetName,
+  findGroupByFacet,
+} from '../../linkedin/facets.js';
+import { resultActions } from './actions.js';
+import { describeAudienceLines, joinOr } from './audience.js';
+import type { ImageBlock, MessageBlock, SlackMessage } from './kit.js';
+import {
+  blockTextLength,
+  context,
+  escapeMrkdwn,
+  header,
+  LIMITS,
+  oneLine,
+  plainText,
+  section,
+  sectionsFromLines,
+  truncate,
+} from './kit.js';
+import { renderNativeBarChart, renderSegmentTable } from './native.js';
+import { formatApproxCount, formatCount, formatShare, renderSegmentList } from './segments.js';
+import type { AudienceView, ChartImageView, FacetValuesView, GroupByView, ResultView, SegmentView } from './types.js';
+
+/** LinkedIn's documented bounds: below 300 the answer is empty with a total of 0; above 100M, empty. */
+export const MIN_AUDIENCE = 300;
+export const MAX_AUDIENCE = 100_000_000;
+export const MIN_SEGMENT = 30;
+
+/** Segments listed in mrkdwn before the rest are summarised in one line. */
+export const DEFAULT_LIST_LINES = 40;
+
+export type ResultKind = 'ok' | 'too_small' | 'too_broad' | 'no_segments';
+
+export function classifyResult(view: Pick<ResultView, 'totalAudienceCount' | 'segments'>): ResultKind {
+  if (view.segments.length > 0) return 'ok';
+  if (view.totalAudienceCount < MIN_AUDIENCE) return 'too_small';
+  if (view.totalAudienceCount >= MAX_AUDIENCE) return 'too_broad';
+  return 'no_segments';
+}
+
+/** Facets where one member can be in several segments, so shares do not add up to 100%. */
+const MULTI_VALUED = new Set(['skills', 'interests', 'productInterests', 'titles', 'employers', 'industries']);
+
+export const approximateNote = (groupBy: GroupByView): string => {
+  const name = findGroupByFacet(groupBy.urn)?.name;
+  const overlap = name && MULTI_VALUED.has(name) ? ' A member can be in several segments.' : '';
+  return `Counts are approximate (LinkedIn rounds them). Segments with fewer than ${MIN_SEGMENT} members are not shown.${overlap}`;
+};
+
+export const noticeContext = () => context(`${ANTI_DISCRIMINATION_NOTICE} <${ANTI_DISCRIMINATION_URL}|Learn more>`);
+
+/** "Top 5 segments by share of audience", "All 3 segments with 30+ members", "First 5 in LinkedIn's order". */
+export function listCaption(view: Pick<ResultView, 'segments' | 'maxReturnCount' | 'orderBy'>, listed: number): string {
+  const n = view.segments.length;
+  const cut = listed < n ? ` (${listed} listed)` : '';
+  if (n < view.maxReturnCount) {
+    return `All ${n} ${n === 1 ? 'segment' : 'segments'} with at least ${MIN_SEGMENT} members${cut}`;
+  }
+  if (view.orderBy === 'HIERARCHICAL')
+    return `First ${n} ${n === 1 ? 'segment' : 'segments'} in the facet's order${cut}`;
+  return `Top ${n} ${n === 1 ? 'segment' : 'segments'} by share of audience${cut}`;
+}
+
+const shortFacetName = (f: FacetValuesView): string | undefined => (f.facetUrn ? facetName(f.facetUrn) : undefined);
+const facetNamesIn = (facets: readonly FacetValuesView[]) => new Set(facets.map(shortFacetName));
+
+const GEO = ['locations', 'profileLocations'];
+const WIDENABLE = ['skills', 'titles', 'industries', 'employers', 'interests', 'productInterests', 'jobFunctions'];
+
+/** Concrete ways to widen an audience, read from its criteria (only facets the view identifies by URN). */
+export function wideningSuggestions(audience: AudienceView): string[] {
+  const tips: string[] = [];
+  const all = audience.include.flat();
+  const geo = all.find((f) => GEO.includes(shortFacetName(f) ?? ''));
+  if (geo) tips.push(`Add more locations (now ${escapeMrkdwn(joinOr(geo.values))}).`);
+  const narrow = all.find((f) => WIDENABLE.includes(shortFacetName(f) ?? ''));
+  if (narrow) {
+    tips.push(
+      `Add more ${escapeMrkdwn(narrow.facetLabel.toLowerCase())} (now ${escapeMrkdwn(joinOr(narrow.values))}).`,
+    );
+  }
+  if (audience.include.length > 2) {
+    const last = audience.include.at(-1)!;
+    const label = last.map((f) => escapeMrkdwn(f.facetLabel)).join(' / ');
+    tips.push(`Drop a group that members must also match, e.g. ${label}: each AND-ed group narrows the audience.`);
+  }
+  if (audience.exclude.length > 0) {
+    tips.push(`Remove an exclusion (${audience.exclude.map((f) => escapeMrkdwn(f.facetLabel)).join(', ')}).`);
+  }
+  return tips;
+}
+
+/** Ways to narrow a too-broad audience. */
+export function narrowingSuggestions(audience: AudienceView): string[] {
+  const tips: string[] = [];
+  const used = facetNamesIn(audience.include.flat());
+  const missing = [
+    ['skills', 'a skill'],
+    ['titles', 'a job title'],
+    ['industries', 'an industry'],
+  ].filter(([name]) => !used.has(name!));
+  if (missing.length > 0) tips.push(`Add a group with ${missing.map(([, what]) => what).join(', or ')}.`);
+  if (used.has('locations') || used.has('profileLocations')) tips.push('Use fewer or smaller locations.');
+  return tips;
+}
+
+/** Broader facets to try when every segment of the chosen one had fewer than 30 members. */
+function broaderFacets(groupBy: GroupByView): string {
+  const current = findGroupByFacet(groupBy.urn)?.name;
+  return ['seniorities', 'staffCountRanges', 'bingCountry']
+    .filter((f) => f !== current)
+    .map((f) => findGroupByFacet(f)!.label)
+    .join(', ');
+}
+
+function edgeCaseBlocks(kind: Exclude<ResultKind, 'ok'>, view: ResultView): { blocks: MessageBlock[]; text: string } {
+  if (kind === 'too_small') {
+    const text =
+      'This audience is too small to show (under 300 members). Widen it — e.g. add more locations or skills, or remove an exclusion.';
+    const tips = wideningSuggestions(view.audience);
+    return { text, blocks: sectionsFromLines([`*${text}*`, ...tips.map((t) => `• ${t}`)]) };
+  }
+  if (kind === 'too_broad') {
+    const lead = `≈ ${formatCount(view.totalAudienceCount)} members — too broad to break down.`;
+    const text = `${lead} Narrow it, e.g. add a skill, title or industry.`;
+    const tips = narrowingSuggestions(view.audience);
+    return {
+      text,
+      blocks: sectionsFromLines([
+        `*${lead}* Narrow it, e.g. add a skill, title or industry.`,
+        ...tips.map((t) => `• ${t}`),
+      ]),
+    };
+  }
+  const lead = `LinkedIn counts ${formatApproxCount(view.totalAudienceCount)} members in this audience, but no ${view.groupBy.label} segment has ${MIN_SEGMENT} or more of them.`;
+  const text = `${lead} LinkedIn hides segments under ${MIN_SEGMENT} members to protect privacy.`;
+  return {
+    text,
+    blocks: sectionsFromLines([
+      `*${escapeMrkdwn(lead)}*`,
+      `LinkedIn hides segments under ${MIN_SEGMENT} members to protect privacy. Try breaking it down by a broader facet (${broaderFacets(view.groupBy)}), or widen the audience.`,
+    ]),
+  };
+}
+
+/** Alt text for a breakdown chart: the numbers, readable by a screen reader. */
+export function chartAltText(groupBy: GroupByView, segments: readonly SegmentView[], chart?: ChartImageView): string {
+  const parts = segments
+    .slice(0, chart?.shownCount ?? segments.length)
+    .map((s) => `${oneLine(s.name)} ${formatShare(s)}`);
+  const lead = `Bar chart of the share of the audience by ${groupBy.label}`;
+  const tail = chart?.truncated ? ` (chart shows top ${chart.shownCount} of ${chart.totalCount})` : '';
+  return truncate(`${lead}${tail}: ${parts.join(', ')}.`, 1000);
+}
+
+export function chartImageBlock(
+  groupBy: GroupByView,
+  segments: readonly SegmentView[],
+  chart: ChartImageView,
+): ImageBlock {
+  const title = chart.truncated
+    ? `${groupBy.label}: chart shows top ${chart.shownCount} of ${chart.totalCount} segments`
+    : `${groupBy.label}: share of audience`;
+  return {
+    type: 'image',
+    image_url: chart.url,
+    alt_text: chartAltText(groupBy, segments, chart),
+    title: plainText(title, 2000),
+  };
+}
+
+export const UPLOAD_NOTE = 'The chart image is attached in the thread.';
+
+/** The segments in the style asked for: list (+ image), table + native chart, or table + "see the thread". */
+export function segmentBlocks(view: ResultView, listLines: number): MessageBlock[] {
+  const caption = `*${listCaption(view, Math.min(listLines, view.segments.length))}*`;
+  const native = !view.fallback && (view.style === 'native' || view.style === 'upload');
+  const blocks: MessageBlock[] = [];
+  if (native) {
+    blocks.push(section(`*${listCaption(view, view.segments.length)}*`));
+    blocks.push(renderSegmentTable(view));
+    if (view.style === 'native') {
+      const chart = renderNativeBarChart(view);
+      if (chart) blocks.push(chart);
+    }
+  } else {
+    blocks.push(...sectionsFromLines([caption, ...renderSegmentList(view.segments, { maxLines: listLines })]));
+    if (view.style === 'quickchart' && view.chart)
+      blocks.push(chartImageBlock(view.groupBy, view.segments, view.chart));
+  }
+  if (view.style === 'upload') blocks.push(context(UPLOAD_NOTE));
+  return blocks;
+}
+
+/** The plain-text notification: the headline numbers, no mrkdwn. */
+export function resultNotificationText(view: ResultView): string {
+  const kind = classifyResult(view);
+  const lead = `Audience breakdown by ${view.groupBy.label} (${oneLine(view.accountName)})`;
+  if (kind !== 'ok') return truncate(`${lead}: ${edgeCaseBlocks(kind, view).text}`, LIMITS.notificationText);
+  const top = view.segments
+    .slice(0, 3)
+    .map((s) => `${oneLine(s.name)} ${formatShare(s)}`)
+    .join(', ');
+  return truncate(
+    `${lead}: ${formatApproxCount(view.totalAudienceCount)} members. Top: ${top}.`,
+    LIMITS.notificationText,
+  );
+}
+
+function summaryLines(view: ResultView): string[] {
+  const lines = [`*Account:* ${escapeMrkdwn(oneLine(view.accountName))}`, ...describeAudienceLines(view.audience)];
+  const kind = classifyResult(view);
+  if (kind === 'ok' || kind === 'no_segments') {
+    lines.push(`*Total audience:* ${formatApproxCount(view.totalAudienceCount)} members`);
+  }
+  if (view.askedBy) lines.push(`_Asked by <@${view.askedBy}>_`);
+  return lines;
+}
+
+function actionsFor(view: ResultView, kind: ResultKind) {
+  const base = { queryId: view.queryId, groupByUrn: view.groupBy.urn };
+  switch (kind) {
+    case 'ok':
+      return resultActions({
+        ...base,
+        share: !view.shared,
+        breakDown: true,
+        edit: true,
+        saveTemplate: true,
+        compare: true,
+      });
+    case 'no_segments':
+      return resultActions({ ...base, breakDown: true, edit: true, saveTemplate: true });
+    case 'too_broad':
+      return resultActions({ ...base, edit: true, saveTemplate: true });
+    case 'too_small':
+      return resultActions({ ...base, edit: true });
+  }
+}
+
+export interface ResultRenderOptions {
+  /** Segments listed in mrkdwn before summarising; default 40. */
+  listLines?: number;
+}
+
+function build(view: ResultView, listLines: number): MessageBlock[] {
+  const kind = classifyResult(view);
+  const blocks: MessageBlock[] = [header(`Audience breakdown by ${view.groupBy.label}`)];
+  blocks.push(...sectionsFromLines(summaryLines(view)));
+  if (kind === 'ok') {
+    blocks.push(...segmentBlocks(view, listLines));
+    blocks.push(context(approximateNote(view.groupBy)));
+  } else {
+    blocks.push(...edgeCaseBlocks(kind, view).blocks);
+  }
+  blocks.push(noticeContext());
+  const actions = actionsFor(view, kind);
+  if (actions) blocks.push(actions);
+  return blocks;
+}
+
+/**
+ * The whole result message. Long answers are shortened until the message fits Slack's limits: the list keeps
+ * its top segments and summarises the rest in one line.
+ */
+export function renderResultMessage(view: ResultView, opts: ResultRenderOptions = {}): SlackMessage {
+  let listLines = opts.listLines ?? DEFAULT_LIST_LINES;
+  let blocks = build(view, listLines);
+  while ((blocks.length > LIMITS.messageBlocks || blockTextLength(blocks) > LIMITS.messageChars) && listLines > 5) {
+    listLines = Math.max(5, listLines - 10);
+    blocks = build(view, listLines);
+  }
+  return { text: resultNotificationText(view), blocks };
+}
+
+/** A compact breakdown for a thread reply (e.g. "Break down by" under a shared result): no header, no share. */
+export function renderThreadBreakdown(view: ResultView, opts: ResultRenderOptions = {}): SlackMessage {
+  const kind = classifyResult(view);
+  const listLines = opts.listLines ?? 15;
+  const blocks: MessageBlock[] = [
+    section(
+      `*By ${escapeMrkdwn(view.groupBy.label)}* · ${formatApproxCount(view.totalAudienceCount)} members${
+        view.askedBy ? ` · asked by <@${view.askedBy}>` : ''
+      }`,
+    ),
+  ];
+  if (kind === 'ok') {
+    blocks.push(...segmentBlocks(view, listLines));
+    blocks.push(context(approximateNote(view.groupBy)));
+  } else {
+    blocks.push(...edgeCaseBlocks(kind, view).blocks);
+  }
+  blocks.push(noticeContext());
+  if (kind === 'ok' || kind === 'no_segments') {
+    const actions = resultActions({ queryId: view.queryId, groupByUrn: view.groupBy.urn, breakDown: true });
+    if (actions) blocks.push(actions);
+  }
+  return { text: resultNotificationText(view), blocks };
+}
