@@ -1,0 +1,75 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger, redactUrl, scrubSecrets, toBoltLogger } from '../../src/logging.js';
+
+function capture() {
+  const lines: string[] = [];
+  const logger = createLogger(
+    'debug',
+    new Writable({
+      write(chunk, _e, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    }),
+  );
+  return { logger, text: () => lines.join('') };
+}
+
+describe('logging redaction', () => {
+  it('redacts credential fields wherever they sit', () => {
+    const { logger, text } = capture();
+    logger.info(
+      {
+        accessToken: 'AQV-access-secret',
+        link: { refreshToken: 'AQW-refresh-secret', accessToken: 'AQV-nested' },
+        headers: { authorization: 'Bearer AQV-header' },
+        config: { clientSecret: 'client-secret-value', signingSecret: 'signing-secret-value' },
+        query: { code: 'auth-code-value', state: 'state-value' },
+        err: { code: 'linkedin_oauth_error' },
+      },
+      'storing a link',
+    );
+    const out = text();
+    for (const secret of [
+      'AQV-access-secret',
+      'AQW-refresh-secret',
+      'AQV-nested',
+      'AQV-header',
+      'client-secret-value',
+      'signing-secret-value',
+      'auth-code-value',
+      'state-value',
+    ]) {
+      expect(out).not.toContain(secret);
+    }
+    // Error codes are not OAuth codes: they stay readable.
+    expect(out).toContain('linkedin_oauth_error');
+    expect(out).toContain('[redacted]');
+  });
+
+  it('scrubs secrets from free-text messages and request URLs', () => {
+    const { logger, text } = capture();
+    logger.info('GET /oauth/linkedin/callback?code=abc123&state=xyz789 with xoxb-1234-5678-abcd and Bearer AQVtoken');
+    logger.info({ req: { method: 'GET', url: '/oauth/linkedin/start?ticket=t.sig' } }, 'incoming request');
+    const out = text();
+    for (const secret of ['abc123', 'xyz789', 'xoxb-1234-5678-abcd', 'AQVtoken', 't.sig'])
+      expect(out).not.toContain(secret);
+    expect(redactUrl('/cb?code=1&state=2&other=3')).toBe('/cb?code=[redacted]&state=[redacted]&other=3');
+    expect(scrubSecrets('token xapp-1-A-2-b')).toBe('token [redacted]');
+  });
+
+  it('routes Bolt’s varargs logging through the same redaction', () => {
+    const { logger, text } = capture();
+    const bolt = toBoltLogger(logger);
+    bolt.debug('http request body:', { token: 'xoxb-in-body-9' }, 'Bearer xoxb-9-9');
+    bolt.error(new Error('failed with xoxb-err-1'));
+    const out = text();
+    expect(out).not.toContain('xoxb-in-body-9');
+    expect(out).not.toContain('xoxb-9-9');
+    expect(out).not.toContain('xoxb-err-1');
+    // Stack traces never reach the logs either.
+    expect(out).not.toContain('"stack"');
+    expect(out).not.toContain('logging.test.ts');
+  });
+});

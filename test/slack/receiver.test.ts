@@ -1,0 +1,317 @@
+/**
+ * The receiver on its own: a real Bolt App on a real Fastify instance, with listeners written for the test.
+ * The whole bot's behaviour through the same receiver is covered in commands/linking tests.
+ */
+import { App } from '@slack/bolt';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logging.js';
+import { FastifyReceiver, type FastifyReceiverOptions } from '../../src/slack/receiver.js';
+import { createFakeSlack } from '../support/fakeSlack.js';
+import {
+  appHomeOpened,
+  blockActions,
+  blockSuggestion,
+  retryOf,
+  signCommand,
+  signEvent,
+  signedRequest,
+  signInteraction,
+  slashCommand,
+} from '../support/slackRequests.js';
+
+const signingSecret = 'receiver-test-secret';
+const sign = (extra = {}) => ({ signingSecret, ...extra });
+
+interface Harness {
+  server: FastifyInstance;
+  app: App;
+  runs: string[];
+}
+
+const servers: FastifyInstance[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function harness(
+  options: Partial<FastifyReceiverOptions> = {},
+  register?: (app: App, runs: string[]) => void,
+): Promise<Harness> {
+  const slack = createFakeSlack();
+  const logger = createLogger('silent');
+  const receiver = new FastifyReceiver({ signingSecret, logger, processBeforeResponse: true, ...options });
+  const app = new App({
+    receiver,
+    authorize: async () => ({ botToken: 'xoxb-test', botId: 'BBOT', botUserId: 'UBOT' }),
+    clientOptions: { slackApiUrl: slack.apiUrl, fetch: slack.fetch, retryConfig: { retries: 0 } },
+  });
+  app.error(async (error) => {
+    throw error;
+  });
+  const runs: string[] = [];
+  if (register) register(app, runs);
+  else {
+    app.command('/audience', async ({ ack, command }) => {
+      runs.push(`command:${command.text}`);
+      await ack(`got ${command.text}`);
+    });
+    app.event('app_home_opened', async ({ event }) => {
+      runs.push(`event:${event.user}`);
+    });
+    app.action('press', async ({ ack }) => {
+      runs.push('action');
+      await ack();
+    });
+    app.options('pick', async ({ ack, options: suggestion }) => {
+      runs.push(`options:${suggestion.value}`);
+      await ack({ options: [{ text: { type: 'plain_text', text: suggestion.value }, value: suggestion.value }] });
+    });
+  }
+  const server = Fastify();
+  // A sibling route proves the raw-body parsers stay inside the Slack plugin.
+  server.post('/json-echo', async (request) => ({ received: request.body }));
+  await server.register(receiver.plugin);
+  servers.push(server);
+  return { server, app, runs };
+}
+
+describe('FastifyReceiver', () => {
+  it('runs a slash command listener and answers with its ack body', async () => {
+    const { server, runs } = await harness();
+    const res = await server.inject(signCommand(slashCommand({ text: 'hello' }), sign()));
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe('got hello');
+    expect(runs).toEqual(['command:hello']);
+  });
+
+  it('answers JSON ack bodies (options for a typeahead) as JSON', async () => {
+    const { server, runs } = await harness();
+    const res = await server.inject(signInteraction(blockSuggestion({ actionId: 'pick', value: 'Pyt' }), sign()));
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ options: [{ text: { type: 'plain_text', text: 'Pyt' }, value: 'Pyt' }] });
+    // The same typeahead text again is a new request, not a duplicate.
+    await server.inject(signInteraction(blockSuggestion({ actionId: 'pick', value: 'Pyt' }), sign()));
+    expect(runs).toEqual(['options:Pyt', 'options:Pyt']);
+  });
+
+  it('acks events itself (Bolt) and runs the listener', async () => {
+    const { server, runs } = await harness();
+    const res = await server.inject(signEvent(appHomeOpened({ userId: 'U42' }), sign()));
+    expect(res.statusCode).toBe(200);
+    expect(runs).toEqual(['event:U42']);
+  });
+
+  it('keeps normal JSON parsing on routes outside the Slack plugin', async () => {
+    const { server } = await harness();
+    const res = await server.inject({ method: 'POST', url: '/json-echo', payload: { a: 1 } });
+    expect(res.json()).toEqual({ received: { a: 1 } });
+  });
+
+  describe('signatures', () => {
+    it('rejects a request signed with another secret (401) without running anything', async () => {
+      const { server, runs } = await harness();
+      const res = await server.inject(signCommand(slashCommand({ text: 'x' }), sign({ forgeWithSecret: 'wrong' })));
+      expect(res.statusCode).toBe(401);
+      expect(runs).toEqual([]);
+    });
+
+    it('rejects stale (> 5 min) and future (> 5 min) timestamps', async () => {
+      const { server, runs } = await harness();
+      const stale = await server.inject(signCommand(slashCommand({ text: 'x' }), sign({ ageSeconds: 301 })));
+      const future = await server.inject(signCommand(slashCommand({ text: 'x' }), sign({ ageSeconds: -301 })));
+      expect([stale.statusCode, future.statusCode]).toEqual([401, 401]);
+      expect(runs).toEqual([]);
+    });
+
+    it('rejects a missing signature', async () => {
+      const { server } = await harness();
+      const req = signCommand(slashCommand({ text: 'x' }), sign());
+      delete req.headers['x-slack-signature'];
+      expect((await server.inject(req)).statusCode).toBe(401);
+    });
+
+    it('uses the injected clock, so a request is judged against the app’s time', async () => {
+      const at = 1_800_000_000_000;
+      const { server, runs } = await harness({ now: () => at });
+      const fresh = await server.inject(signCommand(slashCommand({ text: 'ok' }), sign({ now: at - 60_000 })));
+      const old = await server.inject(signCommand(slashCommand({ text: 'old' }), sign({ now: at - 400_000 })));
+      expect([fresh.statusCode, old.statusCode]).toEqual([200, 401]);
+      expect(runs).toEqual(['command:ok']);
+    });
+  });
+
+  describe('Slack handshakes', () => {
+    it('answers url_verification with the challenge', async () => {
+      const { server } = await harness();
+      const res = await server.inject(signEvent({ type: 'url_verification', challenge: 'c-123', token: 't' }, sign()));
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ challenge: 'c-123' });
+    });
+
+    it('answers ssl_check with an empty 200', async () => {
+      const { server } = await harness();
+      const res = await server.inject({
+        method: 'POST',
+        url: '/slack/events',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'ssl_check=1&token=abc',
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toBe('');
+    });
+  });
+
+  describe('retries and replays', () => {
+    it('runs an event once when Slack retries it (same event_id), acking the retry with X-Slack-No-Retry', async () => {
+      const { server, runs } = await harness();
+      const first = signEvent(appHomeOpened({ userId: 'U1', eventId: 'Ev1' }), sign());
+      expect((await server.inject(first)).statusCode).toBe(200);
+      const retry = await server.inject(retryOf(first, sign({ retryNum: 1, retryReason: 'http_timeout' })));
+      expect(retry.statusCode).toBe(200);
+      expect(retry.headers['x-slack-no-retry']).toBe('1');
+      expect(runs).toEqual(['event:U1']);
+    });
+
+    it('runs a slash command once when the identical signed request is replayed', async () => {
+      const { server, runs } = await harness();
+      const req = signCommand(slashCommand({ text: 'once' }), sign());
+      await server.inject(req);
+      const replay = await server.inject(req);
+      expect(replay.statusCode).toBe(200);
+      expect(runs).toEqual(['command:once']);
+    });
+
+    it('runs a block action once for one trigger_id', async () => {
+      const { server, runs } = await harness();
+      const payload = blockActions({ actionId: 'press', triggerId: '111.222.abc' });
+      await server.inject(signInteraction(payload, sign()));
+      await server.inject(retryOf(signInteraction(payload, sign()), sign({ retryNum: 2 })));
+      expect(runs).toEqual(['action']);
+    });
+
+    it('treats a retry that arrives while the first delivery still runs as a duplicate', async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
+      const { server, runs } = await harness({ processBeforeResponse: false }, (app, r) => {
+        app.event('app_home_opened', async () => {
+          r.push('started');
+          await gate;
+        });
+      });
+      const first = signEvent(appHomeOpened({ eventId: 'EvSlow' }), sign());
+      const firstResponse = await server.inject(first);
+      expect(firstResponse.statusCode).toBe(200);
+      const retry = await server.inject(retryOf(first, sign()));
+      expect(retry.headers['x-slack-no-retry']).toBe('1');
+      release();
+      expect(runs).toEqual(['started']);
+    });
+
+    it('forgets deliveries after the dedupe window, and beyond its size', async () => {
+      let now = 1_800_000_000_000;
+      const { server, runs } = await harness({ now: () => now, dedupe: { ttlMs: 60_000, maxEntries: 4 } });
+      const first = signEvent(appHomeOpened({ userId: 'U1', eventId: 'EvWindow' }), sign({ now }));
+      await server.inject(first);
+      now += 59_000;
+      await server.inject(retryOf(first, sign({ now })));
+      expect(runs).toEqual(['event:U1']);
+      // The window counts from the last delivery seen.
+      now += 61_000;
+      await server.inject(retryOf(first, sign({ now })));
+      expect(runs).toEqual(['event:U1', 'event:U1']);
+
+      // Each delivery takes two entries (its event_id and its body hash): three more push the first one out.
+      const evicted = signEvent(appHomeOpened({ userId: 'U2', eventId: 'EvOld' }), sign({ now }));
+      await server.inject(evicted);
+      for (const id of ['EvA', 'EvB', 'EvC'])
+        await server.inject(signEvent(appHomeOpened({ userId: 'U3', eventId: id }), sign({ now })));
+      await server.inject(retryOf(evicted, sign({ now })));
+      expect(runs.filter((r) => r === 'event:U2')).toHaveLength(2);
+    });
+  });
+
+  describe('bad payloads', () => {
+    it.each([
+      ['unparseable JSON', '{"type": "event_callback", ', 'application/json'],
+      ['a JSON array', '[1,2,3]', 'application/json'],
+      ['an event without an event', JSON.stringify({ type: 'event_callback', event_id: 'E1' }), 'application/json'],
+      ['a payload= field that is not JSON', 'payload=%7Bnope', 'application/x-www-form-urlencoded'],
+      ['a command without a user', 'command=%2Faudience&team_id=T1&text=x', 'application/x-www-form-urlencoded'],
+      [
+        'an interaction of an unknown type',
+        `payload=${encodeURIComponent('{"type":"mystery"}')}`,
+        'application/x-www-form-urlencoded',
+      ],
+      ['an unsupported content type', 'hello', 'text/plain'],
+      ['an empty body', '', 'application/json'],
+    ])('answers 400 to %s, signed correctly, without running a listener', async (_label, body, contentType) => {
+      const { server, runs } = await harness();
+      const res = await server.inject(signedRequest(body, contentType, sign()));
+      expect(res.statusCode).toBe(400);
+      expect(runs).toEqual([]);
+    });
+
+    it('answers 404 when no listener handles a well-formed request', async () => {
+      const { server } = await harness();
+      const res = await server.inject(signCommand(slashCommand({ command: '/unknown' }), sign()));
+      expect(res.statusCode).toBe(404);
+    });
+
+    it('answers 500 (not a crash) when a listener throws before acking', async () => {
+      const { server } = await harness({}, (app) => {
+        app.command('/audience', async () => {
+          throw new Error('boom');
+        });
+      });
+      const res = await server.inject(signCommand(slashCommand(), sign()));
+      expect(res.statusCode).toBe(500);
+      expect(res.body).not.toContain('boom');
+    });
+  });
+
+  describe('the 3-second rule', () => {
+    it('answers as soon as the listener acks, while it keeps working', async () => {
+      let finished = false;
+      const { server } = await harness({ processBeforeResponse: false }, (app) => {
+        app.command('/audience', async ({ ack }) => {
+          await ack('working on it');
+          await new Promise((r) => setTimeout(r, 200));
+          finished = true;
+        });
+      });
+      const res = await server.inject(signCommand(slashCommand(), sign()));
+      expect(res.body).toBe('working on it');
+      expect(finished).toBe(false);
+    });
+
+    it('acknowledges on the listener’s behalf when it has not acked by the deadline', async () => {
+      const { server } = await harness({ processBeforeResponse: false, ackDeadlineMs: 50 }, (app) => {
+        app.command('/audience', async ({ ack }) => {
+          await new Promise((r) => setTimeout(r, 300));
+          await ack('too late');
+        });
+      });
+      const res = await server.inject(signCommand(slashCommand(), sign()));
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toBe('');
+    });
+
+    it('with processBeforeResponse, answers only after the listener finished its Web API calls', async () => {
+      const order: string[] = [];
+      const { server } = await harness({ processBeforeResponse: true }, (app) => {
+        app.command('/audience', async ({ ack, client }) => {
+          await ack('acked');
+          await client.chat.postMessage({ channel: 'C1', text: 'after the ack' });
+          order.push('posted');
+        });
+      });
+      const res = await server.inject(signCommand(slashCommand(), sign()));
+      order.push('answered');
+      expect(res.body).toBe('acked');
+      expect(order).toEqual(['posted', 'answered']);
+    });
+  });
+});
