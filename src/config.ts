@@ -45,6 +45,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
   SANDBOX_SEED: z.coerce.number().int().default(42),
+  METRICS_TOKEN: optionalString,
 });
 
 /** Rules across variables, checked on the raw values so they are reported together with the per-variable ones. */
@@ -89,6 +90,11 @@ export interface Config {
   };
   charts: { quickchartUrl: string; style: 'quickchart' | 'native' | 'upload' };
   sandbox: { port: number; seed: number };
+  /**
+   * `GET /metrics` is served on the main port. With METRICS_TOKEN set, scrapers must send
+   * `Authorization: Bearer <METRICS_TOKEN>`; unset, it is open (keep the port inside your network then).
+   */
+  metrics: { token?: string };
 }
 
 export class ConfigError extends Error {
@@ -135,5 +141,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     charts: { quickchartUrl: e.QUICKCHART_URL.replace(/\/+$/, ''), style: e.CHART_STYLE },
     sandbox: { port: e.SANDBOX_PORT, seed: e.SANDBOX_SEED },
+    metrics: { token: e.METRICS_TOKEN },
   };
 }

@@ -77,9 +77,38 @@ export function scrubSecrets(text: string): string {
     .replace(bearerPattern, `$1 ${CENSOR}`);
 }
 
-/** A URL as it may be logged: the values of secret query parameters replaced. */
+/** Paths whose whole query string is withheld: OAuth redirects carry codes, states and tickets in any parameter. */
+const OAUTH_PATH = /(^|\/)oauth(\/|\?|$)/i;
+
+/**
+ * A URL as it may be logged: the values of secret query parameters replaced, and on OAuth routes (the bot's
+ * `/oauth/...` and the sandbox's consent pages) the whole query string.
+ */
 export function redactUrl(url: string | undefined): string | undefined {
-  return url === undefined ? undefined : url.replace(secretQueryPattern, `$1${CENSOR}`);
+  if (url === undefined) return undefined;
+  const q = url.indexOf('?');
+  if (q >= 0 && OAUTH_PATH.test(url.slice(0, q + 1))) return `${url.slice(0, q)}?${CENSOR}`;
+  return url.replace(secretQueryPattern, `$1${CENSOR}`);
+}
+
+const LOGGED = Symbol('audience-bot.error-logged');
+
+/**
+ * Marks an error whose details were just logged in full (a LinkedIn failure, where it happened). Later lines that
+ * carry it as `err` (the layers it travels through) show a short reference instead of repeating it.
+ */
+export function markErrorLogged(error: unknown): void {
+  if (error instanceof Error && !isErrorLogged(error)) {
+    try {
+      Object.defineProperty(error, LOGGED, { value: true });
+    } catch {
+      // A frozen error is logged in full again; nothing worse.
+    }
+  }
+}
+
+export function isErrorLogged(error: unknown): boolean {
+  return error instanceof Error && (error as unknown as Record<symbol, unknown>)[LOGGED] === true;
 }
 
 interface SerializableRequest {
@@ -128,6 +157,7 @@ const ERROR_FIELDS = [
 
 export function serializeError(value: unknown): Record<string, unknown> | unknown {
   if (!(value instanceof Error)) return typeof value === 'string' ? scrubSecrets(value) : value;
+  if (isErrorLogged(value)) return { type: value.name, alreadyLogged: true };
   const out: Record<string, unknown> = { type: value.name, message: scrubSecrets(value.message) };
   const fields = value as unknown as Record<string, unknown>;
   for (const field of ERROR_FIELDS) {

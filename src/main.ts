@@ -19,6 +19,16 @@ import { createLinkService, LINK_CALLBACK_PATH } from './linking/service.js';
 import { deriveTicketKey } from './linking/tickets.js';
 import type { LinkNotifier, LinkService } from './linking/types.js';
 import { createLogger, type Logger, toBoltLogger } from './logging.js';
+import {
+  type AppObservers,
+  appObservers,
+  linkedinCallObserver,
+  nameCacheObserver,
+  slackRequestObserver,
+} from './observability/hooks.js';
+import { logLinkedInFailures } from './observability/linkedinErrors.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
+import { createRequestScope } from './observability/requestScope.js';
 import type { Sandbox } from './sandbox/index.js';
 import { buildSlackApp, type SlackApp, type SlackDeps, type SlackExtension } from './slack/app.js';
 import { createSlackLinkNotifier } from './slack/events/linkNotifier.js';
@@ -39,6 +49,13 @@ export interface AppContext {
   /** Bot-token Web API client, for work outside a Slack request. */
   slackClient: webApi.WebClient;
   sandbox?: SandboxHandle;
+  /** This app's Prometheus metrics (served on `/metrics`). */
+  metrics: Metrics;
+  /**
+   * Callbacks for what features build themselves: spread `observe.insights` into `createInsightsService` deps
+   * and `observe.facetOptions` into `createFacetOptions` deps, so queries and cache look-ups are counted.
+   */
+  observe: AppObservers;
 }
 
 /** How a feature (e.g. the query flow) plugs into the Slack app: built once the rest of the app exists. */
@@ -62,6 +79,8 @@ export interface AppOverrides {
   /** A database opened by the caller. Closed by the caller. */
   db?: Database;
   extensions?: readonly SlackExtensionFactory[];
+  /** Default: a fresh registry without process metrics (`main` turns those on). */
+  metrics?: Metrics;
 }
 
 export interface AppHandles extends AppContext {
@@ -78,6 +97,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? { now: () => Date.now() };
   const now = () => clock.now();
+  const metrics = overrides.metrics ?? createMetrics();
+  const requestScope = createRequestScope();
+  const clientObservers = { onCall: linkedinCallObserver(metrics), onCacheEvent: nameCacheObserver(metrics) };
   const { botToken, signingSecret, appToken } = config.slack;
   const problems: string[] = [];
   if (!botToken) problems.push('SLACK_BOT_TOKEN is required (the bot token, xoxb-…)');
@@ -123,6 +145,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         clientSecret,
         fetch: sandbox.fetch,
         now,
+        ...clientObservers,
       });
     } else {
       clientId = config.linkedin.clientId!;
@@ -136,8 +159,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         clientSecret,
         fetch: overrides.linkedinFetch,
         now,
+        ...clientObservers,
       });
     }
+    linkedin = logLinkedInFailures(linkedin, { logger, scope: requestScope });
 
     const clientOptions: webApi.WebClientOptions = {
       slackApiUrl: overrides.slack?.apiUrl ?? config.slack.apiUrl,
@@ -161,7 +186,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const slackDeps: SlackDeps = { config, repos: db.repos, linking, logger, now, client: slackClient };
     notifier = createSlackLinkNotifier(slackDeps);
 
-    const context: AppContext = { config, db, linkedin, linking, logger, clock, slackClient, sandbox };
+    const context: AppContext = {
+      config,
+      db,
+      linkedin,
+      linking,
+      logger,
+      clock,
+      slackClient,
+      sandbox,
+      metrics,
+      observe: appObservers(metrics),
+    };
     const slack = buildSlackApp({
       deps: slackDeps,
       botToken: botToken!,
@@ -170,6 +206,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       clientOptions,
       processBeforeResponse: overrides.slack?.processBeforeResponse,
       botIdentity: overrides.slack?.botIdentity,
+      receiver: { onOutcome: slackRequestObserver(metrics) },
       extensions: (overrides.extensions ?? []).map((build) => build(context)),
     });
     cleanup.push(() => slack.stop());
@@ -183,6 +220,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       clock,
       linkedinOAuth: { authorizeBaseUrl, clientId, clientSecret },
       sandbox,
+      metrics: { registry: metrics.registry, token: config.metrics.token },
+      requestScope,
     });
 
     let closing: Promise<void> | undefined;
@@ -242,7 +281,7 @@ export async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   let app: AppHandles;
   try {
-    app = await createApp(config, { logger });
+    app = await createApp(config, { logger, metrics: createMetrics({ defaultMetrics: true }) });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

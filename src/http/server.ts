@@ -7,10 +7,13 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/types.js';
 import type { LinkService } from '../linking/types.js';
 import type { Logger } from '../logging.js';
+import { requestLogging, requestServerOptions } from '../observability/requestLogging.js';
+import type { RequestScope } from '../observability/requestScope.js';
 import type { Sandbox } from '../sandbox/index.js';
 import { mountSandbox } from '../sandbox/mount.js';
 import type { FastifyReceiver } from '../slack/receiver.js';
 import { healthRoutes } from './health.js';
+import { type MetricsRouteOptions, metricsRoutes } from './metrics.js';
 import { linkRoutes } from './oauth.js';
 
 /** Where the in-process LinkedIn sandbox is reachable by browsers (its consent page) in sandbox mode. */
@@ -33,6 +36,10 @@ export interface ServerDeps {
   linkedinOAuth: { authorizeBaseUrl: string; clientId: string; clientSecret: string };
   /** Sandbox mode: the in-process sandbox, reachable by browsers under `/linkedin-sandbox/*`. */
   sandbox?: Pick<Sandbox, 'app'>;
+  /** `GET /metrics` (the app's registry, optionally behind a bearer token). */
+  metrics?: MetricsRouteOptions;
+  /** Keeps each request's logger reachable from work that does not see the request. */
+  requestScope?: RequestScope;
 }
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
@@ -42,7 +49,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // While closing, new requests get a 503 (and load balancers move on) instead of waiting.
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    ...requestServerOptions(),
   });
+  // First, so its hook (request id header, request scope) covers every route.
+  await server.register(requestLogging, { scope: deps.requestScope });
 
   server.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
@@ -66,6 +76,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     slackMode: deps.slack.mode,
     linkedInMode: deps.config.linkedin.mode,
   });
+  if (deps.metrics) await server.register(metricsRoutes, deps.metrics);
   // The sandbox's own forwarding plugin: raw bodies (its consent page posts a form), prefixed redirects.
   if (deps.sandbox) await server.register(mountSandbox(deps.sandbox), { prefix: SANDBOX_PREFIX });
   return server;

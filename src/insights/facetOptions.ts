@@ -6,7 +6,7 @@
 import type { LinkedInApi } from '../linkedin/api.js';
 import { findTargetingFacet, TARGETING_FACETS } from '../linkedin/facets.js';
 import type { TargetingEntity } from '../linkedin/types.js';
-import { createTtlCache } from './ttlCache.js';
+import { type CacheLookup, createTtlCache } from './ttlCache.js';
 
 export interface FacetOption {
   urn: string;
@@ -44,6 +44,8 @@ export interface FacetOptionsDeps {
   /** How long one typeahead answer is kept. Default 10 minutes. */
   typeaheadTtlMs?: number;
   maxTypeaheadQueries?: number;
+  /** Told the result of every look-up in the two caches (for hit/miss metrics). */
+  onCacheEvent?: (cache: 'facet_lists' | 'facet_typeahead', result: CacheLookup) => void;
 }
 
 /** Lower-case, accents stripped, spaces collapsed: how names are compared with what a person typed. */
@@ -85,11 +87,17 @@ export function filterOptions(options: readonly FacetOption[], query: string): F
 
 export function createFacetOptions(deps: FacetOptionsDeps): FacetOptions {
   const now = deps.now ?? Date.now;
-  const lists = createTtlCache<TargetingEntity[]>({ max: 64, ttlMs: deps.staticTtlMs ?? 6 * 3_600_000, now });
+  const lists = createTtlCache<TargetingEntity[]>({
+    max: 64,
+    ttlMs: deps.staticTtlMs ?? 6 * 3_600_000,
+    now,
+    onLookup: (result) => deps.onCacheEvent?.('facet_lists', result),
+  });
   const typeaheads = createTtlCache<TargetingEntity[]>({
     max: deps.maxTypeaheadQueries ?? 2_000,
     ttlMs: deps.typeaheadTtlMs ?? 10 * 60_000,
     now,
+    onLookup: (result) => deps.onCacheEvent?.('facet_typeahead', result),
   });
 
   const isStatic = (facetUrn: string) => findTargetingFacet(facetUrn)?.picker === 'static';

@@ -14,7 +14,7 @@ import { findGroupByFacet, GROUP_BY_FACETS } from '../linkedin/facets.js';
 import type { AudienceInsight } from '../linkedin/types.js';
 import { QueryFailedError, toQueryError } from './errors.js';
 import { canonicalSpecKey, insightsRequestFor, tidySpec, urnsToName } from './spec.js';
-import { createTtlCache } from './ttlCache.js';
+import { type CacheLookup, createTtlCache } from './ttlCache.js';
 
 /** One broken rule, as the validator reports it; `message` is written for a marketer. */
 export interface ValidationProblem {
@@ -46,6 +46,10 @@ export interface InsightsServiceDeps {
   reportRejectedToken?: (key: SlackUserKey) => Promise<void>;
   /** Identical queries of one LinkedIn member within `ttlMs` are answered without calling LinkedIn. */
   resultCache?: { ttlMs?: number; max?: number };
+  /** Told how each query ended: answered, failed (stored as failed), or invalid (refused before running). */
+  onQueryOutcome?: (outcome: 'answered' | 'failed' | 'invalid') => void;
+  /** Told the result of every look-up in the result cache (one per audience asked). */
+  onCacheEvent?: (cache: 'insights_results', result: CacheLookup) => void;
 }
 
 export interface RunContext {
@@ -91,6 +95,7 @@ export function createInsightsService(deps: InsightsServiceDeps): InsightsServic
     max: deps.resultCache?.max ?? DEFAULT_RESULT_CACHE.max,
     ttlMs: deps.resultCache?.ttlMs ?? DEFAULT_RESULT_CACHE.ttlMs,
     now: deps.now,
+    onLookup: (result) => deps.onCacheEvent?.('insights_results', result),
   });
   /** Insights calls in flight, so a double click makes one call. */
   const inflight = new Map<string, Promise<AudienceInsight>>();
@@ -102,7 +107,10 @@ export function createInsightsService(deps: InsightsServiceDeps): InsightsServic
         message: specs.length > 1 ? `${i === 0 ? 'First' : 'Second'} audience: ${p.message}` : p.message,
       })),
     );
-    if (problems.length > 0) throw new InvalidQueryError(problems);
+    if (problems.length > 0) {
+      deps.onQueryOutcome?.('invalid');
+      throw new InvalidQueryError(problems);
+    }
   };
 
   /**
@@ -180,12 +188,14 @@ export function createInsightsService(deps: InsightsServiceDeps): InsightsServic
         names,
         error: undefined,
       });
+      deps.onQueryOutcome?.('answered');
       return done ?? { ...query, status: 'done', result: results[0], compareResult: results[1], names };
     } catch (err) {
       if (err instanceof UnauthorizedError && deps.reportRejectedToken) {
         await deps.reportRejectedToken(actor).catch(() => undefined);
       }
       const error = toQueryError(err);
+      deps.onQueryOutcome?.('failed');
       const failed = repos.queries.update(query.id, { status: 'failed', error }) ?? {
         ...query,
         status: 'failed',
@@ -262,6 +272,7 @@ export function createInsightsService(deps: InsightsServiceDeps): InsightsServic
     async regroup(actor, queryId, groupBy, ctx = {}) {
       const facet = findGroupByFacet(groupBy);
       if (!facet) {
+        deps.onQueryOutcome?.('invalid');
         throw new InvalidQueryError([
           {
             field: 'groupBy',

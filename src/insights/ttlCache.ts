@@ -15,11 +15,22 @@ export interface TtlCache<V> {
   readonly size: number;
 }
 
-export function createTtlCache<V>(opts: { max: number; ttlMs: number; now: () => number }): TtlCache<V> {
+/** What a look-up found: a fresh value, nothing, or (getOrLoad) a load of the same key already in flight. */
+export type CacheLookup = 'hit' | 'miss' | 'coalesced';
+
+export interface TtlCacheOptions {
+  max: number;
+  ttlMs: number;
+  now: () => number;
+  /** Told the result of every `get` and `getOrLoad` (for hit/miss metrics). */
+  onLookup?: (result: CacheLookup) => void;
+}
+
+export function createTtlCache<V>(opts: TtlCacheOptions): TtlCache<V> {
   const entries = new LRUCache<string, { value: V; expiresAt: number }>({ max: Math.max(1, opts.max) });
   const loading = new Map<string, Promise<V>>();
 
-  const get = (key: string): V | undefined => {
+  const read = (key: string): V | undefined => {
     const entry = entries.get(key);
     if (!entry) return undefined;
     if (entry.expiresAt <= opts.now()) {
@@ -32,17 +43,30 @@ export function createTtlCache<V>(opts: { max: number; ttlMs: number; now: () =>
     if (opts.ttlMs > 0) entries.set(key, { value, expiresAt: opts.now() + opts.ttlMs });
   };
 
+  const report = (result: CacheLookup) => opts.onLookup?.(result);
+
   return {
-    get,
+    get(key) {
+      const value = read(key);
+      report(value === undefined ? 'miss' : 'hit');
+      return value;
+    },
     set,
     delete: (key) => {
       entries.delete(key);
     },
     getOrLoad(key, load) {
-      const hit = get(key);
-      if (hit !== undefined) return Promise.resolve(hit);
+      const hit = read(key);
+      if (hit !== undefined) {
+        report('hit');
+        return Promise.resolve(hit);
+      }
       const pending = loading.get(key);
-      if (pending) return pending;
+      if (pending) {
+        report('coalesced');
+        return pending;
+      }
+      report('miss');
       const promise = load()
         .then((value) => {
           set(key, value);

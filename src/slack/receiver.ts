@@ -13,6 +13,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { checkSlackSignature } from '../http/slackSignature.js';
 import type { Logger } from '../logging.js';
+import type { SlackRequestOutcome, SlackRequestType } from '../observability/metrics.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -39,6 +40,8 @@ export interface FastifyReceiverOptions {
   ackDeadlineMs?: number;
   dedupe?: { maxEntries?: number; ttlMs?: number };
   bodyLimit?: number;
+  /** Told the payload type and outcome of every request (for metrics). */
+  onOutcome?: (info: { type: SlackRequestType; outcome: SlackRequestOutcome }) => void;
 }
 
 type AckBody = string | Record<string, unknown> | undefined;
@@ -98,8 +101,15 @@ export class FastifyReceiver implements Receiver {
     const contentType = String(request.headers['content-type'] ?? '');
     const isForm = contentType.startsWith('application/x-www-form-urlencoded');
 
+    const observed = (type: SlackRequestType, outcome: SlackRequestOutcome, answer: FastifyReply) => {
+      this.options.onOutcome?.({ type, outcome });
+      return answer;
+    };
+
     // Slack's SSL check carries no signature worth checking (Bolt skips it too) and needs nothing but a 200.
-    if (isForm && new URLSearchParams(rawBody).get('ssl_check') === '1') return reply.code(200).send();
+    if (isForm && new URLSearchParams(rawBody).get('ssl_check') === '1') {
+      return observed('ssl_check', 'ok', reply.code(200).send());
+    }
 
     const signature = checkSlackSignature({
       signingSecret: this.options.signingSecret,
@@ -110,28 +120,34 @@ export class FastifyReceiver implements Receiver {
     });
     if (!signature.ok) {
       log.warn({ reason: signature.reason }, 'rejected a Slack request: signature check failed');
-      return reply.code(401).send();
+      // Labelled by what the body claims to be (a bounded set), to tell forged commands from stale retries.
+      return observed(
+        payloadType(parseBody(rawBody, isForm, contentType)),
+        'rejected_signature',
+        reply.code(401).send(),
+      );
     }
 
     const body = parseBody(rawBody, isForm, contentType);
     if (!body) {
       log.warn({ contentType }, 'rejected a Slack request: body is not a Slack payload');
-      return reply.code(400).header('x-slack-no-retry', '1').send();
+      return observed('unknown', 'bad_request', reply.code(400).header('x-slack-no-retry', '1').send());
     }
+    const type = payloadType(body);
     if (body.type === 'url_verification') {
       return typeof body.challenge === 'string'
-        ? reply.code(200).send({ challenge: body.challenge })
-        : reply.code(400).send();
+        ? observed(type, 'ok', reply.code(200).send({ challenge: body.challenge }))
+        : observed(type, 'bad_request', reply.code(400).send());
     }
     if (body.type === 'app_rate_limited') {
       log.warn({ minute: body.minute_rate_limited }, 'Slack reports the app is rate limited for events');
-      return reply.code(200).send();
+      return observed(type, 'ok', reply.code(200).send());
     }
 
     const classified = classify(body);
     if (!classified) {
       log.warn('rejected a Slack request: unrecognised payload shape');
-      return reply.code(400).header('x-slack-no-retry', '1').send();
+      return observed(type, 'bad_request', reply.code(400).header('x-slack-no-retry', '1').send());
     }
 
     const retryNum = parseRetryNum(header(request, 'x-slack-retry-num'));
@@ -141,21 +157,21 @@ export class FastifyReceiver implements Receiver {
         { kind: classified.kind, retryNum, retryReason },
         'duplicate Slack delivery acknowledged, not processed',
       );
-      return reply.code(200).header('x-slack-no-retry', '1').send();
+      return observed(type, 'retry_skipped', reply.code(200).header('x-slack-no-retry', '1').send());
     }
 
     const outcome = await this.dispatch(body, retryNum, retryReason, log);
     switch (outcome.kind) {
       case 'acked':
-        return sendAckBody(reply, outcome.body);
+        return observed(type, 'ok', sendAckBody(reply, outcome.body));
       case 'deadline':
         log.warn({ kind: classified.kind }, 'no listener acknowledged in time; acknowledged on its behalf');
-        return reply.code(200).send();
+        return observed(type, 'ack_deadline', reply.code(200).send());
       case 'unhandled':
         log.warn({ kind: classified.kind }, 'no listener handled the Slack request');
-        return reply.code(404).header('x-slack-no-retry', '1').send();
+        return observed(type, 'unhandled', reply.code(404).header('x-slack-no-retry', '1').send());
       case 'failed':
-        return reply.code(500).header('x-slack-no-retry', '1').send();
+        return observed(type, 'error', reply.code(500).header('x-slack-no-retry', '1').send());
     }
   }
 
@@ -293,6 +309,27 @@ function classify(body: SlackPayload): Classified | undefined {
     return { kind: 'interaction', deliveryKey: triggerKey ?? viewClosedKey(body) };
   }
   return undefined;
+}
+
+const NAMED_TYPES = new Set<SlackRequestType>([
+  'block_actions',
+  'view_submission',
+  'view_closed',
+  'block_suggestion',
+  'shortcut',
+  'message_action',
+  'url_verification',
+  'app_rate_limited',
+]);
+
+/** The metric label of a payload: Slack's name for the common types, a catch-all for the rest. */
+function payloadType(body: SlackPayload | undefined): SlackRequestType {
+  if (!body) return 'unknown';
+  if (body.type === 'event_callback') return 'event';
+  if (typeof body.command === 'string') return 'command';
+  if (NAMED_TYPES.has(body.type as SlackRequestType)) return body.type as SlackRequestType;
+  if (typeof body.type === 'string' && INTERACTION_TYPES.has(body.type)) return 'interaction';
+  return 'unknown';
 }
 
 function viewClosedKey(body: SlackPayload): string | undefined {

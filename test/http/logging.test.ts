@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, redactUrl, scrubSecrets, toBoltLogger } from '../../src/logging.js';
+import { createLogger, markErrorLogged, redactUrl, scrubSecrets, toBoltLogger } from '../../src/logging.js';
 
 function capture() {
   const lines: string[] = [];
@@ -71,5 +71,36 @@ describe('logging redaction', () => {
     // Stack traces never reach the logs either.
     expect(out).not.toContain('"stack"');
     expect(out).not.toContain('logging.test.ts');
+  });
+});
+
+describe('request URLs and errors already logged', () => {
+  it('withholds the whole query string of OAuth routes, and secret parameters elsewhere', () => {
+    expect(redactUrl('/oauth/linkedin/callback?code=c1&state=s1&extra=e1')).toBe('/oauth/linkedin/callback?[redacted]');
+    expect(redactUrl('/linkedin-sandbox/oauth/v2/authorization?client_id=x&state=s')).toBe(
+      '/linkedin-sandbox/oauth/v2/authorization?[redacted]',
+    );
+    expect(redactUrl('/oauth/linkedin/start')).toBe('/oauth/linkedin/start');
+    expect(redactUrl('/healthz?verbose=1&token=t1')).toBe('/healthz?verbose=1&token=[redacted]');
+    // "oauth" must be a path segment, not part of a word or a query value.
+    expect(redactUrl('/oauthish?x=1')).toBe('/oauthish?x=1');
+    expect(redactUrl('/slack/events?next=/oauth/x')).toBe('/slack/events?next=/oauth/x');
+  });
+
+  it('writes an error logged in full once as a reference on later lines', () => {
+    const { logger, text } = capture();
+    const error = Object.assign(new Error('LinkedIn answered HTTP 500'), {
+      code: 'linkedin_server_error',
+      linkedinCode: 'INTERNAL_SERVER_ERROR',
+    });
+    logger.warn({ err: error }, 'first');
+    markErrorLogged(error);
+    logger.warn({ err: new Error('wrapper', { cause: error }) }, 'second');
+    const [first, second] = text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(first.err).toMatchObject({ linkedinCode: 'INTERNAL_SERVER_ERROR', code: 'linkedin_server_error' });
+    expect(second.err).toEqual({ type: 'Error', message: 'wrapper', cause: { type: 'Error', alreadyLogged: true } });
   });
 });
