@@ -32,6 +32,7 @@ import { createRequestScope } from './observability/requestScope.js';
 import type { Sandbox } from './sandbox/index.js';
 import { buildSlackApp, type SlackApp, type SlackDeps, type SlackExtension } from './slack/app.js';
 import { createSlackLinkNotifier } from './slack/events/linkNotifier.js';
+import { createQueryFlowExtension } from './slack/query/index.js';
 
 export type { Clock };
 
@@ -91,6 +92,9 @@ export interface AppHandles extends AppContext {
 }
 
 /** The base URL the LinkedIn client uses for the in-process sandbox; any host works, the sandbox routes on path. */
+/** Features on by default: the /audience query flow (modal, quick query, answers, sharing, threads). */
+export const DEFAULT_EXTENSIONS: readonly SlackExtensionFactory[] = [createQueryFlowExtension];
+
 export const SANDBOX_INTERNAL_URL = 'http://linkedin-sandbox.internal';
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<AppHandles> {
@@ -207,7 +211,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       processBeforeResponse: overrides.slack?.processBeforeResponse,
       botIdentity: overrides.slack?.botIdentity,
       receiver: { onOutcome: slackRequestObserver(metrics) },
-      extensions: (overrides.extensions ?? []).map((build) => build(context)),
+      extensions: (overrides.extensions ?? DEFAULT_EXTENSIONS).map((build) => build(context)),
     });
     cleanup.push(() => slack.stop());
 

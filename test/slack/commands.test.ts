@@ -18,7 +18,8 @@ const text = (res: { json(): any }) => JSON.stringify(res.json());
 
 describe('/audience sub-commands', () => {
   beforeEach(async () => {
-    t = await createTestApp();
+    // The core app alone: no feature extensions, so a bare /audience falls back to the help.
+    t = await createTestApp({ extensions: [] });
   });
 
   it('help explains every sub-command, the query ones included, privately', async () => {

@@ -1,0 +1,231 @@
+/**
+ * The three servers the Slack load bench compares, each answering `POST /slack/events` on 127.0.0.1:
+ *   ours — the real bot from `createApp` (Fastify + our FastifyReceiver + Bolt, SQLite, the sandbox), with the
+ *          recording fake Slack as the Web API;
+ *   bolt — Bolt's own `HTTPReceiver` (plain node:http) running a Bolt App with the SAME listeners and deps;
+ *   bare — a Fastify route that only verifies the v0 signature (HMAC + ±5 minutes) and answers 200.
+ * Each counts the requests it fully handled (listener finished / signature verified), so the bench can prove
+ * every 2xx it counted came from real work and not from a dedupe, a deadline or a shortcut.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, HTTPReceiver, type Middleware, type webApi } from '@slack/bolt';
+import Fastify from 'fastify';
+import { loadConfig } from '../../src/config.js';
+import { checkSlackSignature } from '../../src/http/slackSignature.js';
+import { createLogger, type Logger, toBoltLogger } from '../../src/logging.js';
+import { type AppHandles, createApp } from '../../src/main.js';
+import { registerLinkingActions } from '../../src/slack/actions/linking.js';
+import type { SlackDeps } from '../../src/slack/app.js';
+import { registerCommands } from '../../src/slack/commands/index.js';
+import { registerEvents } from '../../src/slack/events/index.js';
+import { createFakeSlack, type FakeSlack } from '../../test/support/fakeSlack.js';
+import { SLACK_EVENTS_URL, TEST_TEAM_ID } from '../../test/support/slackRequests.js';
+
+export const TARGET_KINDS = ['ours', 'bolt', 'bare'] as const;
+export type TargetKind = (typeof TARGET_KINDS)[number];
+
+export const TARGET_LABELS: Record<TargetKind, string> = {
+  ours: '(a) ours: Fastify + FastifyReceiver + Bolt',
+  bolt: "(b) Bolt's HTTPReceiver, same listeners",
+  bare: '(c) bare Fastify, signature check only',
+};
+
+const BOT_IDENTITY = { botId: 'BBENCH', botUserId: 'UBENCH' };
+
+export interface RunningTarget {
+  kind: TargetKind;
+  port: number;
+  /** Requests fully handled so far: the Bolt listener chain finished, or (bare) the signature verified. */
+  handled(): number;
+  /** Outbound Slack Web API calls the fake saw, and the ones it did not serve (must stay 0). */
+  slackCalls(): { calls: number; unexpected: number };
+  close(): Promise<void>;
+}
+
+export interface TargetOptions {
+  signingSecret: string;
+  /** The log level every target uses; the comparison is only fair when they all log alike. */
+  logLevel: 'silent' | 'info';
+}
+
+export function startTarget(kind: TargetKind, options: TargetOptions): Promise<RunningTarget> {
+  switch (kind) {
+    case 'ours':
+      return startOurs(options);
+    case 'bolt':
+      return startBoltHttpReceiver(options);
+    case 'bare':
+      return startBareFastify(options);
+  }
+}
+
+/** Global Bolt middleware, identical in both Bolt apps: counts listener chains that completed without throwing. */
+function completionCounter(): { middleware: Middleware<any>; count: () => number } {
+  let completed = 0;
+  return {
+    middleware: async ({ next }) => {
+      await next();
+      completed += 1;
+    },
+    count: () => completed,
+  };
+}
+
+interface Bot {
+  handles: AppHandles;
+  slack: FakeSlack;
+  botToken: string;
+  clientOptions: webApi.WebClientOptions;
+  counter: ReturnType<typeof completionCounter>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * The real bot, as production builds it (processBeforeResponse off, real clock), with the fake Slack at the edge
+ * and a throw-away SQLite file. Not listening yet.
+ */
+async function buildBot(options: TargetOptions): Promise<Bot> {
+  const dir = mkdtempSync(join(tmpdir(), 'audience-bench-'));
+  const botToken = `xoxb-bench-${randomBytes(8).toString('hex')}`;
+  const slack = createFakeSlack({ teamId: TEST_TEAM_ID, botId: BOT_IDENTITY.botId, botUserId: BOT_IDENTITY.botUserId });
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    PUBLIC_URL: 'https://audience-bot.bench',
+    DATABASE_URL: join(dir, 'bot.sqlite'),
+    LINKEDIN_MODE: 'sandbox',
+    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    SLACK_SIGNING_SECRET: options.signingSecret,
+    SLACK_BOT_TOKEN: botToken,
+    SLACK_API_URL: slack.apiUrl,
+    LOG_LEVEL: options.logLevel,
+  });
+  const logger = createLogger(options.logLevel);
+  const counter = completionCounter();
+  const retryConfig = { retries: 0 };
+  let handles: AppHandles;
+  try {
+    handles = await createApp(config, {
+      logger,
+      slack: { fetch: slack.fetch, apiUrl: slack.apiUrl, retryConfig, botIdentity: BOT_IDENTITY },
+      extensions: [() => ({ name: 'bench-completion-counter', register: (app) => app.use(counter.middleware) })],
+    });
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  // What createApp gives its own Bolt App, so the HTTPReceiver app talks to the same fake the same way.
+  const clientOptions: webApi.WebClientOptions = {
+    slackApiUrl: slack.apiUrl,
+    logger: toBoltLogger(logger),
+    fetch: slack.fetch,
+    retryConfig,
+  };
+  return {
+    handles,
+    slack,
+    botToken,
+    clientOptions,
+    counter,
+    dispose: async () => {
+      await handles.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const slackCallsOf = (slack: FakeSlack) => () => ({ calls: slack.calls.length, unexpected: slack.unexpected.length });
+
+async function startOurs(options: TargetOptions): Promise<RunningTarget> {
+  const bot = await buildBot(options);
+  await bot.handles.server.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = bot.handles.server.server.address() as AddressInfo;
+  return { kind: 'ours', port, handled: bot.counter.count, slackCalls: slackCallsOf(bot.slack), close: bot.dispose };
+}
+
+/**
+ * Bolt's default HTTP stack with our listeners registered exactly as `buildSlackApp` registers them (same core
+ * listener folders, same deps, same error policy, same single-workspace authorize with known bot ids).
+ */
+async function startBoltHttpReceiver(options: TargetOptions): Promise<RunningTarget> {
+  const bot = await buildBot(options);
+  const { handles } = bot;
+  const deps: SlackDeps = {
+    config: handles.config,
+    repos: handles.db.repos,
+    linking: handles.linking,
+    logger: handles.logger,
+    now: () => handles.clock.now(),
+    client: handles.slackClient,
+  };
+  const boltLogger = toBoltLogger(handles.logger);
+  const receiver = new HTTPReceiver({
+    signingSecret: options.signingSecret,
+    endpoints: SLACK_EVENTS_URL,
+    logger: boltLogger,
+    processBeforeResponse: false,
+  });
+  const app = new App({
+    receiver,
+    authorize: async () => ({ botToken: bot.botToken, ...BOT_IDENTITY }),
+    logger: boltLogger,
+    clientOptions: bot.clientOptions,
+  });
+  app.error(async (error) => {
+    throw error;
+  });
+  app.use(bot.counter.middleware);
+  for (const register of [registerCommands, registerLinkingActions, registerEvents]) register(app, deps, []);
+  const server = await receiver.start({ port: 0, host: '127.0.0.1' });
+  const { port } = server.address() as AddressInfo;
+  return {
+    kind: 'bolt',
+    port,
+    handled: bot.counter.count,
+    slackCalls: slackCallsOf(bot.slack),
+    close: async () => {
+      await receiver.stop();
+      await bot.dispose();
+    },
+  };
+}
+
+/** The floor: what any Slack endpoint on Fastify must do (read the raw body, check the signature), nothing more. */
+async function startBareFastify(options: TargetOptions): Promise<RunningTarget> {
+  const logger: Logger = createLogger(options.logLevel);
+  const server = Fastify({ loggerInstance: logger });
+  let verified = 0;
+  server.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
+    done(null, body),
+  );
+  server.post(SLACK_EVENTS_URL, async (request, reply) => {
+    const header = (name: string) => {
+      const value = request.headers[name];
+      return Array.isArray(value) ? value[0] : value;
+    };
+    const check = checkSlackSignature({
+      signingSecret: options.signingSecret,
+      rawBody: typeof request.body === 'string' ? request.body : '',
+      timestamp: header('x-slack-request-timestamp'),
+      signature: header('x-slack-signature'),
+      nowMs: Date.now(),
+    });
+    if (!check.ok) return reply.code(401).send();
+    verified += 1;
+    return reply.code(200).send();
+  });
+  await server.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = server.server.address() as AddressInfo;
+  return {
+    kind: 'bare',
+    port,
+    handled: () => verified,
+    slackCalls: () => ({ calls: 0, unexpected: 0 }),
+    close: () => server.close(),
+  };
+}
