@@ -27,10 +27,14 @@ export const LIMITS = {
   buttonUrl: 3000,
   tableRows: 100,
   tableCells: 20,
+  tableCellText: 2000,
   tablesPerMessage: 1,
+  dataTableRows: 201,
+  dataTablePageSize: 100,
   dataVizTitle: 50,
   dataVizSeries: 6,
   dataVizCategoryLabel: 20,
+  dataVizAxisLabel: 50,
   dataVizPerMessage: 2,
   callbackId: 255,
 } as const;
@@ -199,6 +203,9 @@ function checkBlock(block: Json, at: string, p: Problems): void {
     case 'table':
       checkTable(block, at, p);
       break;
+    case 'data_table':
+      checkDataTable(block, at, p);
+      break;
     case 'data_visualization':
       checkDataVisualization(block, at, p);
       break;
@@ -267,11 +274,60 @@ function checkTable(table: Json, at: string, p: Problems): void {
   }
   p.maxItems(rows, LIMITS.tableRows, `${at}/rows`);
   rows.forEach((row, i) => {
-    if (!Array.isArray(row)) p.add('row must be an array of cells', `${at}/rows/${i}`);
-    else p.maxItems(row, LIMITS.tableCells, `${at}/rows/${i}`);
+    if (!Array.isArray(row)) {
+      p.add('row must be an array of cells', `${at}/rows/${i}`);
+      return;
+    }
+    p.maxItems(row, LIMITS.tableCells, `${at}/rows/${i}`);
+    row.forEach((cell, j) => {
+      checkTableCell(cell, `${at}/rows/${i}/${j}`, p);
+    });
   });
   if (Array.isArray(table.column_settings))
     p.maxItems(table.column_settings, LIMITS.tableCells, `${at}/column_settings`);
+}
+
+/** A cell is `raw_text` (1–2000 characters) or a `rich_text` block. */
+function checkTableCell(cell: unknown, at: string, p: Problems): void {
+  if (!isObj(cell)) {
+    p.add('cell must be an object', at);
+    return;
+  }
+  if (cell.type === 'rich_text') return;
+  if (cell.type !== 'raw_text') {
+    p.add('cell type must be raw_text or rich_text', `${at}/type`);
+    return;
+  }
+  if (typeof cell.text !== 'string' || cell.text.length === 0) p.add('must be at least 1 character', `${at}/text`);
+  else p.maxLength(cell.text, LIMITS.tableCellText, `${at}/text`);
+}
+
+/** data_table: the first row is the header; 2–201 rows of 1–20 cells, all the same length; page_size 1–100. */
+function checkDataTable(table: Json, at: string, p: Problems): void {
+  const rows = Array.isArray(table.rows) ? table.rows : [];
+  if (rows.length < 2) p.add('data_table needs a header row and at least one row', `${at}/rows`);
+  p.maxItems(rows, LIMITS.dataTableRows, `${at}/rows`);
+  const width = Array.isArray(rows[0]) ? rows[0].length : 0;
+  if (width < 1) p.add('data_table needs at least one column', `${at}/rows/0`);
+  p.maxItems(Array.isArray(rows[0]) ? rows[0] : [], LIMITS.tableCells, `${at}/rows/0`);
+  rows.forEach((row, i) => {
+    if (!Array.isArray(row)) {
+      p.add('row must be an array of cells', `${at}/rows/${i}`);
+      return;
+    }
+    if (row.length !== width) p.add('every row must have as many cells as the header', `${at}/rows/${i}`);
+    row.forEach((cell, j) => {
+      if (i === 0 && isObj(cell) && cell.type === 'rich_text') {
+        p.add('header cells cannot be rich_text', `${at}/rows/0/${j}`);
+      } else checkTableCell(cell, `${at}/rows/${i}/${j}`, p);
+    });
+  });
+  if (table.page_size !== undefined) {
+    const size = table.page_size;
+    if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > LIMITS.dataTablePageSize) {
+      p.add(`page_size must be between 1 and ${LIMITS.dataTablePageSize}`, `${at}/page_size`);
+    }
+  }
 }
 
 function checkDataVisualization(block: Json, at: string, p: Problems): void {
@@ -290,6 +346,9 @@ function checkDataVisualization(block: Json, at: string, p: Problems): void {
       if (isObj(s) && typeof s.label === 'string') {
         p.maxLength(s.label, LIMITS.dataVizCategoryLabel, `${at}/chart/segments/${i}/label`);
       }
+      if (!isObj(s) || typeof s.value !== 'number' || !(s.value > 0)) {
+        p.add('pie segment value must be greater than 0', `${at}/chart/segments/${i}/value`);
+      }
     });
     return;
   }
@@ -302,15 +361,40 @@ function checkDataVisualization(block: Json, at: string, p: Problems): void {
   p.maxItems(series, LIMITS.dataVizSeries, `${at}/chart/series`);
   const axis = isObj(chart.axis_config) ? chart.axis_config : {};
   const categories = Array.isArray(axis.categories) ? axis.categories : [];
+  if (categories.length === 0) p.add('axis_config needs categories', `${at}/chart/axis_config/categories`);
+  const seen = new Set<unknown>();
   categories.forEach((c, i) => {
-    if (typeof c === 'string') p.maxLength(c, LIMITS.dataVizCategoryLabel, `${at}/chart/axis_config/categories/${i}`);
+    const where = `${at}/chart/axis_config/categories/${i}`;
+    if (typeof c !== 'string' || c === '') p.add('category must be a non-empty string', where);
+    else p.maxLength(c, LIMITS.dataVizCategoryLabel, where);
+    if (seen.has(c)) p.add('category labels must be unique', where);
+    seen.add(c);
   });
+  for (const key of ['x_label', 'y_label']) {
+    if (typeof axis[key] === 'string') {
+      p.maxLength(axis[key] as string, LIMITS.dataVizAxisLabel, `${at}/chart/axis_config/${key}`);
+    }
+  }
+  const names = new Set<unknown>();
   series.forEach((s, si) => {
-    if (!isObj(s) || !Array.isArray(s.data)) return;
+    const where = `${at}/chart/series/${si}`;
+    if (!isObj(s) || !Array.isArray(s.data)) {
+      p.add('series must have a name and data', where);
+      return;
+    }
+    if (typeof s.name !== 'string' || s.name === '') p.add('series name is required', `${where}/name`);
+    if (names.has(s.name)) p.add('series names must be unique', `${where}/name`);
+    names.add(s.name);
+    if (s.data.length !== categories.length) p.add('series needs one data point per category', `${where}/data`);
     s.data.forEach((d, di) => {
-      if (isObj(d) && typeof d.label === 'string') {
-        p.maxLength(d.label, LIMITS.dataVizCategoryLabel, `${at}/chart/series/${si}/data/${di}/label`);
+      const point = `${where}/data/${di}`;
+      if (!isObj(d)) {
+        p.add('data point must be an object', point);
+        return;
       }
+      if (typeof d.label === 'string') p.maxLength(d.label, LIMITS.dataVizCategoryLabel, `${point}/label`);
+      if (d.label !== categories[di]) p.add('data point label must match its category', `${point}/label`);
+      if (typeof d.value !== 'number' || !Number.isFinite(d.value)) p.add('value must be a number', `${point}/value`);
     });
   });
 }

@@ -67,6 +67,10 @@ export interface FakeSlackUser {
   real_name?: string;
   tz?: string;
   is_bot?: boolean;
+  /** Workspace admin / owner flags, as users.info reports them (default false). */
+  is_admin?: boolean;
+  is_owner?: boolean;
+  is_primary_owner?: boolean;
 }
 
 export interface FakeSlackOptions extends CheckOptions {
@@ -245,6 +249,9 @@ export function createFakeSlack(options: FakeSlackOptions = {}): FakeSlack {
             real_name: user.real_name ?? user.name ?? user.id,
             tz: user.tz ?? 'Europe/Amsterdam',
             is_bot: user.is_bot ?? false,
+            is_admin: user.is_admin ?? false,
+            is_owner: user.is_owner ?? false,
+            is_primary_owner: user.is_primary_owner ?? false,
             profile: { real_name: user.real_name ?? user.id, display_name: user.name ?? user.id },
           },
         });

@@ -92,9 +92,11 @@ describe('compare rows and summary', () => {
 
 describe('renderCompareMessage', () => {
   it('lists both shares per segment, never showing a missing one as zero', () => {
-    const message = renderCompareMessage(compareView(US, UK));
+    // The mrkdwn list is what Slack gets when it refuses the table (fallback).
+    const message = renderCompareMessage(compareView(US, UK, { fallback: true }));
     const blocks = message.blocks as Json[];
     expect(blocks[0]!.text.text).toBe('Audience comparison by Job Functions');
+    expect(blocks.some((b) => b.type === 'table')).toBe(false);
     const list = blocks.find((b) => b.type === 'section' && b.text.text.startsWith('Engineering'))!;
     expect(list.text.text.split('\n')).toEqual([
       'Engineering — US 31% · UK 12% · *+19 pts*',
@@ -107,8 +109,18 @@ describe('renderCompareMessage', () => {
     expect(message.text).toBe(
       'Audience comparison by Job Functions: Most over-indexed in US vs UK: Engineering: 31% vs 12%, +19 pts; most under-indexed: Sales: 20% vs 24%, −4 pts.',
     );
-    expect(blocks.at(-1)!.elements.map((e: Json) => e.action_id)).toEqual([ACTION.shareToChannel]);
+    // Break down by… breaks both audiences down again.
+    expect(blocks.at(-1)!.elements.map((e: Json) => e.action_id)).toEqual([ACTION.shareToChannel, ACTION.breakDownBy]);
     expect(messageViolations(message)).toEqual([]);
+  });
+
+  it('shows the same rows as a table in every style where Slack takes it', () => {
+    for (const style of ['quickchart', 'native', 'upload'] as const) {
+      const blocks = renderCompareMessage(compareView(US, UK, { style })).blocks as Json[];
+      const table = blocks.find((b) => b.type === 'table')!;
+      expect(table.rows[1].map((c: Json) => c.text)).toEqual(['Engineering', '31%', '12%', '+19 pts']);
+      expect(blocks.some((b) => b.type === 'section' && b.text.text.startsWith('Engineering'))).toBe(false);
+    }
   });
 
   it("'native' draws a table with both shares and the difference, and grouped bars of shared segments", () => {
@@ -158,6 +170,7 @@ describe('renderCompareMessage', () => {
     const message = renderCompareMessage(view);
     const blocks = message.blocks as Json[];
     expect(blocks.some((b) => b.type === 'data_visualization')).toBe(false);
+    expect(JSON.stringify(blocks)).toContain('No chart: the two answers have no segment in common');
     const table = blocks.find((b) => b.type === 'table')!;
     expect(table.rows.slice(1).map((r: Json[]) => r.map((c) => c.text))).toEqual([
       ['Engineering', '60%', 'not in top 2', '—'],

@@ -259,6 +259,38 @@ describe('renderResultMessage: a 100-segment answer', () => {
     expect(lines.some((l) => l.startsWith(`_…and ${100 - listed} more segments`))).toBe(true);
   });
 
+  it('as a fallback list (Slack refused the table), lists every segment that fits: nothing the table had is dropped', () => {
+    for (const style of ['native', 'upload'] as const) {
+      const message = renderResultMessage(docResultView({ style, segments, maxReturnCount: 100, fallback: true }));
+      expect(messageViolations(message)).toEqual([]);
+      const listed = texts(message.blocks as Json[])
+        .join('\n')
+        .split('\n')
+        .filter((l) => l.startsWith('`'));
+      expect(listed).toHaveLength(100);
+    }
+  });
+
+  it('cuts the table (names first, then rows) before giving it up, with a huge audience description', () => {
+    const values = Array.from({ length: 200 }, (_, i) => `Skill with a rather long name number ${i}`);
+    const audience = {
+      include: Array.from({ length: 12 }, () => [{ facetLabel: 'Skills', values }]),
+      exclude: [{ facetLabel: 'Job titles', values }],
+    };
+    const long = manySegments(100, (i) => `${'Enterprise Architecture and Platform Engineering '.repeat(4)}#${i}`);
+    for (const style of ['native', 'upload'] as const) {
+      const message = renderResultMessage(docResultView({ style, segments: long, maxReturnCount: 100, audience }));
+      expect(messageViolations(message)).toEqual([]);
+      const table = (message.blocks as Json[]).find((b) => b.type === 'table')!;
+      expect(table).toBeDefined();
+      // Names gave way first: shorter than the 60 characters a full table of them gets without the description.
+      expect(table.rows[1][0].text.length).toBeLessThan(60);
+      const listed = table.rows.length - 2;
+      expect(texts(message.blocks as Json[]).join('\n')).toContain(`(${listed} listed)`);
+      expect(table.rows.at(-1)[0].text).toMatch(new RegExp(`^…and ${100 - listed} more segments`));
+    }
+  });
+
   it('keeps a huge audience description inside one section', () => {
     const values = Array.from({ length: 200 }, (_, i) => `Skill with a rather long name number ${i}`);
     const audience = {
@@ -321,6 +353,12 @@ describe('renderResultMessage: styles', () => {
       expect(texts(blocks).join('\n')).toContain('`██████████ 23%` Business Development — 96,000');
       expect(texts(blocks).includes('The chart image is attached in the thread.')).toBe(style === 'upload');
     }
+  });
+
+  it("'quickchart' keeps today's message: the mrkdwn list beside the image, no table", () => {
+    const blocks = blocksOf(docResultView({}));
+    expect(blocks.map((b) => b.type)).not.toContain('table');
+    expect(blocks.map((b) => b.type)).not.toContain('data_visualization');
   });
 
   it("'quickchart' without a chart URL still shows the list", () => {

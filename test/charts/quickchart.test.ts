@@ -1,5 +1,3 @@
-import { runInNewContext } from 'node:vm';
-import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildBreakdownChartConfig, buildComparisonChartConfig } from '../../src/charts/config.js';
 import { ChartRenderError, QuickChartUrlError } from '../../src/charts/errors.js';
@@ -11,13 +9,12 @@ import {
   renderChartPng,
   SLACK_IMAGE_URL_MAX,
 } from '../../src/charts/quickchart.js';
-import type { BarChartConfig } from '../../src/charts/types.js';
 import { DOC_SEGMENTS, manySegments } from '../blocks/fixtures.js';
+import { type FakeQuickChart, readChartConfig, startFakeQuickChart, TINY_PNG } from '../support/fakeQuickChart.js';
 
 const LOCAL = 'http://127.0.0.1:3400';
 
-/** quickchart-js sends a JavaScript literal (javascript-stringify), not JSON: evaluate it in an empty context. */
-const readConfig = (literal: string): BarChartConfig => runInNewContext(`(${literal})`, {}) as BarChartConfig;
+const readConfig = readChartConfig;
 const configOfUrl = (url: string) => readConfig(new URL(url).searchParams.get('c')!);
 
 describe('Chart.js 4 breakdown config', () => {
@@ -177,36 +174,27 @@ describe('URL length guard (Slack image_url ≤ 3000)', () => {
   });
 });
 
-// A 1×1 transparent PNG.
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
+const PNG = TINY_PNG;
 
 describe('renderChartPng against a local QuickChart fake', () => {
-  let server: FastifyInstance;
+  let quickchart: FakeQuickChart;
   let base: string;
   let posted: Array<Record<string, unknown>> = [];
-  let mode: 'png' | 'error' | 'text' | 'slow' = 'png';
 
   beforeAll(async () => {
-    server = Fastify({ forceCloseConnections: true });
-    server.post('/chart', async (request, reply) => {
-      posted.push(request.body as Record<string, unknown>);
-      if (mode === 'error') return reply.code(500).header('x-quickchart-error', 'bad config').send('error');
-      if (mode === 'text') return reply.type('text/plain').send('not an image');
-      if (mode === 'slow') await new Promise((r) => setTimeout(r, 400));
-      return reply.type('image/png').send(PNG);
-    });
-    base = await server.listen({ host: '127.0.0.1', port: 0 });
+    quickchart = await startFakeQuickChart();
+    base = quickchart.url;
+    posted = quickchart.posts;
   });
   afterAll(async () => {
-    await server.close();
+    await quickchart.close();
   });
   beforeEach(() => {
-    posted = [];
-    mode = 'png';
+    quickchart.reset();
   });
+  const setMode = (mode: FakeQuickChart['mode']) => {
+    quickchart.mode = mode;
+  };
 
   const config = buildBreakdownChartConfig(DOC_SEGMENTS, { title: 'Job Functions' });
 
@@ -240,7 +228,7 @@ describe('renderChartPng against a local QuickChart fake', () => {
   });
 
   it('turns a QuickChart error into a ChartRenderError with the status', async () => {
-    mode = 'error';
+    setMode('error');
     await expect(renderChartPng(config, { quickchartUrl: base })).rejects.toMatchObject({
       code: 'chart_render_failed',
       status: 500,
@@ -251,12 +239,12 @@ describe('renderChartPng against a local QuickChart fake', () => {
   });
 
   it('refuses an answer that is not a PNG', async () => {
-    mode = 'text';
+    setMode('text');
     await expect(renderChartPng(config, { quickchartUrl: base })).rejects.toBeInstanceOf(ChartRenderError);
   });
 
   it('gives up after the timeout', async () => {
-    mode = 'slow';
+    setMode('slow');
     await expect(renderChartPng(config, { quickchartUrl: base, timeoutMs: 50 })).rejects.toThrow(
       'did not answer within 50 ms',
     );

@@ -1,15 +1,18 @@
 /**
- * Link-related interactivity: the Link and Unlink buttons of the App Home, the default ad account picker, and the
- * URL button of link prompts. Also `linkPromptFor`, for any flow that finds the person unlinked.
+ * Link-related interactivity: the Link and Unlink buttons of the App Home, the default ad account picker, the
+ * workspace chart style picker (admins and owners only), and the URL button of link prompts. Also
+ * `linkPromptFor`, for any flow that finds the person unlinked.
  */
 import type { App, BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
 import type { SlackUserKey } from '../../db/types.js';
 import { NotLinkedError, RelinkRequiredError } from '../../errors.js';
 import type { LinkContext } from '../../linking/types.js';
 import type { RegisterListeners, SlackDeps } from '../app.js';
+import { isChartStyle } from '../blocks/chartStyles.js';
+import { CHART_STYLE_ACTION_ID, chartStyleRefusedMessage, SERVER_DEFAULT_STYLE } from '../blocks/home.js';
 import type { SlackMessage } from '../blocks/kit.js';
 import { LINK_ACTION_IDS, type LinkPromptReason, linkModal, linkPromptMessage } from '../blocks/linking.js';
-import { publishHome } from '../events/home.js';
+import { isWorkspaceAdmin, publishHome } from '../events/home.js';
 
 /**
  * The private message that asks the person to link (or link again), with a fresh one-time link. For flows that
@@ -71,6 +74,29 @@ export const registerLinkingActions: RegisterListeners = (app: App, deps: SlackD
         deps.logger.warn({ err: error }, 'reloading ad accounts failed');
       }
     }
+    await publishHome(client, deps, key);
+  });
+
+  // The picker is only shown to admins, but a stale Home or a forged payload can still send the action: Slack
+  // is asked again who the person is before anything is stored.
+  app.action<BlockAction<StaticSelectAction>>(CHART_STYLE_ACTION_ID, async ({ ack, body, action, client }) => {
+    await ack();
+    const key = keyOf(body);
+    const value = action.selected_option?.value;
+    if (!(await isWorkspaceAdmin(client, key.userId, deps.logger))) {
+      deps.logger.info({ team_id: key.teamId }, 'chart style change refused: not a workspace admin');
+      const refused = chartStyleRefusedMessage();
+      try {
+        await client.chat.postMessage({ channel: key.userId, text: refused.text, blocks: refused.blocks });
+      } catch (error) {
+        deps.logger.warn({ err: error }, 'could not tell the person the chart style change was refused');
+      }
+    } else if (value === SERVER_DEFAULT_STYLE || isChartStyle(value)) {
+      const style = isChartStyle(value) ? value : undefined;
+      deps.repos.preferences.setWorkspaceChartStyle(key.teamId, style);
+      deps.logger.info({ team_id: key.teamId, chart_style: style ?? 'server_default' }, 'workspace chart style set');
+    }
+    // Republished either way, so the picker shows what is really stored.
     await publishHome(client, deps, key);
   });
 };

@@ -7,19 +7,27 @@ import type { ComparisonSeries } from '../../charts/config.js';
 import { resultActions } from './actions.js';
 import { describeAudiencePlain } from './audience.js';
 import type { MessageBlock, SlackMessage, TableBlock } from './kit.js';
+import { context, escapeMrkdwn, header, LIMITS, oneLine, plainText, sectionsFromLines, truncate } from './kit.js';
 import {
-  blockTextLength,
-  context,
-  escapeMrkdwn,
-  header,
-  LIMITS,
-  oneLine,
-  plainText,
-  sectionsFromLines,
-  truncate,
-} from './kit.js';
-import { dataVisualizationBar, NATIVE_CHART_MAX_CATEGORIES, tableNameMax, topSegments } from './native.js';
-import { approximateNote, MAX_AUDIENCE, MIN_AUDIENCE, MIN_SEGMENT, noticeContext, UPLOAD_NOTE } from './result.js';
+  dataVisualizationBar,
+  NATIVE_CHART_MAX_CATEGORIES,
+  TABLE_FITS,
+  type TableFit,
+  tableNameMax,
+  tableSplit,
+  topSegments,
+} from './native.js';
+import {
+  approximateNote,
+  firstFitting,
+  MAX_AUDIENCE,
+  MIN_AUDIENCE,
+  MIN_SEGMENT,
+  noticeContext,
+  type SegmentLayout,
+  segmentLayouts,
+  UPLOAD_NOTE,
+} from './result.js';
 import { formatApproxCount, formatCount, formatShare, splitShown } from './segments.js';
 import type { CompareSide, CompareView, SegmentView } from './types.js';
 
@@ -114,10 +122,12 @@ export function comparisonChartInput(view: Pick<CompareView, 'a' | 'b'>): {
 type Cell = { type: 'raw_text'; text: string };
 const cell = (text: string): Cell => ({ type: 'raw_text', text: truncate(text, LIMITS.tableCellText) || '—' });
 
-export function renderCompareTable(view: Pick<CompareView, 'a' | 'b'>, rows: readonly CompareRow[]): TableBlock {
-  const maxRows = LIMITS.tableRows - 1;
-  const overflow = rows.length > maxRows;
-  const shown = overflow ? rows.slice(0, maxRows - 1) : rows;
+export function renderCompareTable(
+  view: Pick<CompareView, 'a' | 'b'>,
+  rows: readonly CompareRow[],
+  fit: TableFit = TABLE_FITS[0]!,
+): TableBlock {
+  const { shown, hidden } = tableSplit(rows, fit);
   const table: Cell[][] = [
     [
       cell('Segment'),
@@ -126,7 +136,7 @@ export function renderCompareTable(view: Pick<CompareView, 'a' | 'b'>, rows: rea
       cell('Difference'),
     ],
   ];
-  const nameMax = tableNameMax(shown.length);
+  const nameMax = tableNameMax(shown.length, fit.namesBudget);
   for (const row of shown) {
     table.push([
       cell(truncate(oneLine(row.name), nameMax)),
@@ -135,7 +145,9 @@ export function renderCompareTable(view: Pick<CompareView, 'a' | 'b'>, rows: rea
       cell(row.diff === undefined ? '—' : formatPoints(row.diff)),
     ]);
   }
-  if (overflow) table.push([cell(`…and ${rows.length - shown.length} more segments`), cell('—'), cell('—'), cell('—')]);
+  if (hidden.length > 0) {
+    table.push([cell(`…and ${hidden.length} more segments`), cell('—'), cell('—'), cell('—')]);
+  }
   return {
     type: 'table',
     rows: table,
@@ -194,39 +206,45 @@ const sideLine = (side: CompareSide) =>
     truncate(describeAudiencePlain(side.audience), 1200),
   )}`;
 
-function build(view: CompareView, listLines: number): MessageBlock[] {
+/** " (chart shows top 12 of 40)" when the QuickChart URL had to leave the smallest segments out. */
+const chartNote = (view: CompareView) =>
+  view.chart?.truncated ? ` (chart shows top ${view.chart.shownCount} of ${view.chart.totalCount})` : '';
+
+function chartBlocks(view: CompareView, rows: readonly CompareRow[]): MessageBlock[] {
+  if (view.style === 'native' && !view.fallback) {
+    const chart = renderCompareNativeChart(view, rows);
+    if (chart) return [chart];
+    return [context('No chart: the two answers have no segment in common, so there are no bars to set side by side.')];
+  }
+  if (view.style === 'quickchart' && view.chart) {
+    const note = chartNote(view);
+    return [
+      {
+        type: 'image',
+        image_url: view.chart.url,
+        alt_text: truncate(
+          `Grouped bar chart of the share of ${oneLine(view.a.label)} and ${oneLine(view.b.label)} by ${view.groupBy.label}${note}. ${compareSummary(view, rows)}`,
+          1000,
+        ),
+        title: plainText(`${view.groupBy.label}: ${view.a.label} vs ${view.b.label}${note}`, 2000),
+      },
+    ];
+  }
+  if (view.style === 'upload') return [context(UPLOAD_NOTE)];
+  return [];
+}
+
+function build(view: CompareView, layout: SegmentLayout): MessageBlock[] {
   const rows = compareRows(view);
   const blocks: MessageBlock[] = [header(`Audience comparison by ${view.groupBy.label}`)];
   const lines = [`*Account:* ${escapeMrkdwn(oneLine(view.accountName))}`, sideLine(view.a), sideLine(view.b)];
   if (view.askedBy) lines.push(`_Asked by <@${view.askedBy}>_`);
   blocks.push(...sectionsFromLines(lines));
   blocks.push(...sectionsFromLines([`*${escapeMrkdwn(compareSummary(view, rows))}*`]));
-  const native = !view.fallback && (view.style === 'native' || view.style === 'upload');
   if (rows.length > 0) {
-    if (native) {
-      blocks.push(renderCompareTable(view, rows));
-      if (view.style === 'native') {
-        const chart = renderCompareNativeChart(view, rows);
-        if (chart) blocks.push(chart);
-      }
-    } else {
-      blocks.push(...sectionsFromLines(renderCompareList(view, rows, listLines)));
-      if (view.style === 'quickchart' && view.chart) {
-        const note = view.chart.truncated
-          ? ` (chart shows top ${view.chart.shownCount} of ${view.chart.totalCount})`
-          : '';
-        blocks.push({
-          type: 'image',
-          image_url: view.chart.url,
-          alt_text: truncate(
-            `Grouped bar chart of the share of ${oneLine(view.a.label)} and ${oneLine(view.b.label)} by ${view.groupBy.label}${note}. ${compareSummary(view, rows)}`,
-            1000,
-          ),
-          title: plainText(`${view.groupBy.label}: ${view.a.label} vs ${view.b.label}${note}`, 2000),
-        });
-      }
-    }
-    if (view.style === 'upload') blocks.push(context(UPLOAD_NOTE));
+    if (layout.kind === 'table') blocks.push(renderCompareTable(view, rows, layout.fit));
+    else blocks.push(...sectionsFromLines(renderCompareList(view, rows, layout.lines)));
+    blocks.push(...chartBlocks(view, rows));
   }
   blocks.push(
     context(
@@ -235,20 +253,26 @@ function build(view: CompareView, listLines: number): MessageBlock[] {
     ),
   );
   blocks.push(noticeContext());
-  const actions = resultActions({ queryId: view.queryId, groupByUrn: view.groupBy.urn, share: !view.shared });
+  // "Break down by…" breaks both audiences down again, by the facet picked.
+  const actions = resultActions({
+    queryId: view.queryId,
+    groupByUrn: view.groupBy.urn,
+    share: !view.shared,
+    breakDown: true,
+  });
   if (actions) blocks.push(actions);
   return blocks;
 }
 
-/** The comparison message; long answers are shortened like a single breakdown's. */
+/**
+ * The comparison message: a table of both shares and the difference in every style (comparisons are new, so
+ * 'quickchart' has no older list layout to keep), the mrkdwn list when Slack refused the table or it did not
+ * fit; shortened like a single breakdown's when the answers are long.
+ */
 export function renderCompareMessage(view: CompareView, opts: { listLines?: number } = {}): SlackMessage {
-  let listLines = opts.listLines ?? 40;
-  let blocks = build(view, listLines);
-  const tooLong = (b: MessageBlock[]) => b.length > LIMITS.messageBlocks || blockTextLength(b) > LIMITS.messageChars;
-  while (tooLong(blocks) && listLines > 5) {
-    listLines = Math.max(5, listLines - 10);
-    blocks = build(view, listLines);
-  }
+  const rowCount = compareRows(view).length;
+  const layouts = segmentLayouts({ table: !view.fallback, fallback: view.fallback }, rowCount, opts.listLines ?? 40);
+  const blocks = firstFitting(layouts, (layout) => build(view, layout));
   const text = `Audience comparison by ${view.groupBy.label}: ${compareSummary(view)}`;
   return { text: truncate(text, LIMITS.notificationText), blocks };
 }

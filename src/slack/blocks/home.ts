@@ -1,14 +1,29 @@
 /**
  * The App Home, rendered from plain data by a pure function: the link (with Link/Unlink), the default ad account
- * picker, and recent queries with a Re-run button each.
+ * picker, the workspace's chart style (a picker for workspace admins and owners only), and recent queries with a
+ * Re-run button each.
  */
 import type { types } from '@slack/bolt';
 import type { StoredQuery } from '../../db/types.js';
 import { findGroupByFacet } from '../../linkedin/facets.js';
 import type { LinkStatusView } from '../../linking/types.js';
 import { accountOption } from '../views/modal/elements.js';
-import { button, context, divider, escapeMrkdwn, header, type KnownBlock, LIMITS, plainText, section } from './kit.js';
+import { CHART_STYLE_INFO, CHART_STYLES } from './chartStyles.js';
+import {
+  button,
+  context,
+  divider,
+  escapeMrkdwn,
+  header,
+  type KnownBlock,
+  LIMITS,
+  option,
+  plainText,
+  type SlackMessage,
+  section,
+} from './kit.js';
 import { LINK_ACTION_IDS, QUERY_RERUN_ACTION_ID, slackTime } from './linking.js';
+import type { ChartStyle } from './types.js';
 
 export const RECENT_QUERIES_SHOWN = 8;
 
@@ -20,9 +35,21 @@ export interface RecentQueryItem {
   createdAt: number;
 }
 
+/** The workspace's chart style as the Home shows it. */
+export interface HomeChartStyle {
+  /** The style new answers are drawn in. */
+  current: ChartStyle;
+  /** What an admin chose in the Home; undefined when the server's CHART_STYLE applies. */
+  workspaceChoice?: ChartStyle;
+  serverDefault: ChartStyle;
+  /** Workspace admins and owners get the picker; everyone else only reads the setting. */
+  canChange: boolean;
+}
+
 export interface HomeData {
   link: LinkStatusView;
   recentQueries: RecentQueryItem[];
+  chartStyle?: HomeChartStyle;
   /** Shown as a note so nobody mistakes sandbox numbers for LinkedIn's. */
   linkedInMode?: 'sandbox' | 'live';
 }
@@ -30,12 +57,19 @@ export interface HomeData {
 export const HOME_BLOCK_IDS = {
   link: 'home_link',
   account: 'home_default_account',
+  chartStyle: 'home_chart_style',
   recent: 'home_recent',
 } as const;
+
+/** action_id of the workspace chart style picker. */
+export const CHART_STYLE_ACTION_ID = 'workspace_chart_style';
+/** The picker's value for "no workspace choice: use the server's CHART_STYLE". */
+export const SERVER_DEFAULT_STYLE = 'server_default';
 
 export function renderHome(data: HomeData): types.HomeView {
   const blocks: KnownBlock[] = [header('LinkedIn Audience Insights'), ...linkSection(data.link)];
   if (data.link.linked) blocks.push(...accountSection(data.link));
+  if (data.chartStyle) blocks.push(...chartStyleSection(data.chartStyle));
   blocks.push(divider(), ...recentSection(data.recentQueries, data.link.linked));
   blocks.push(
     context(
@@ -118,6 +152,44 @@ function accountSection(link: Extract<LinkStatusView, { linked: true }>): KnownB
     },
     { type: 'actions', block_id: `${HOME_BLOCK_IDS.account}_actions`, elements: [reload] },
   ];
+}
+
+/** Admins pick the style for everyone in the workspace; others see which one applies and who sets it. */
+function chartStyleSection(style: HomeChartStyle): KnownBlock[] {
+  const info = CHART_STYLE_INFO[style.current];
+  const source = style.workspaceChoice ? 'chosen by a workspace admin' : 'the server default';
+  if (!style.canChange) {
+    return [context(`*Charts in this workspace:* ${info.label} (${source}). ${info.description}.`)];
+  }
+  const defaultInfo = CHART_STYLE_INFO[style.serverDefault];
+  const options = [
+    option(`Server default (${defaultInfo.label})`, SERVER_DEFAULT_STYLE, 'Whatever CHART_STYLE the bot runs with'),
+    ...CHART_STYLES.map((s) => option(CHART_STYLE_INFO[s].label, s, CHART_STYLE_INFO[s].description)),
+  ];
+  const initial = options.find((o) => o.value === (style.workspaceChoice ?? SERVER_DEFAULT_STYLE));
+  const select: types.StaticSelect = {
+    type: 'static_select',
+    action_id: CHART_STYLE_ACTION_ID,
+    placeholder: plainText('Choose a chart style', LIMITS.placeholder),
+    options,
+    ...(initial ? { initial_option: initial } : {}),
+  };
+  return [
+    {
+      ...section(
+        `*Chart style for this workspace*\nNow: ${info.label} (${source}). ${info.description}. Applies to new answers for everyone here; you see this because you are a workspace admin.`,
+        HOME_BLOCK_IDS.chartStyle,
+      ),
+      accessory: select,
+    },
+  ];
+}
+
+/** Told (in the bot's DM) to someone who is not a workspace admin but sent a chart style change. */
+export function chartStyleRefusedMessage(): SlackMessage {
+  const text =
+    'Only workspace admins and owners can change the chart style for this workspace. Ask one of them if the current style does not suit your team.';
+  return { text, blocks: [section(`:lock: ${text}`)] };
 }
 
 const STATUS_ICON: Record<RecentQueryItem['status'], string> = {

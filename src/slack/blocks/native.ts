@@ -14,14 +14,43 @@ const cell = (text: string): Cell => ({ type: 'raw_text', text: truncate(text, L
 
 /** Segment names in a table cell: long enough to read, far from the 2000-character cell limit. */
 const TABLE_NAME_MAX = 200;
+/** The shortest a name is cut to in a table: still tells similar names apart. */
+const TABLE_NAME_MIN = 24;
 /** Characters of names a table may carry, so a 100-row table stays inside Slack's ~12k per message. */
-const TABLE_NAMES_BUDGET = 6000;
+export const TABLE_NAMES_BUDGET = 6000;
 
-/** The longest name a table of `rows` rows shows: 200 for a short table, down to 40 for a full one. */
-export const tableNameMax = (rows: number): number =>
-  Math.max(40, Math.min(TABLE_NAME_MAX, Math.floor(TABLE_NAMES_BUDGET / Math.max(1, rows))));
+/** The longest name a table of `rows` rows shows: 200 for a short table, down to 60 for a full one. */
+export const tableNameMax = (rows: number, budget: number = TABLE_NAMES_BUDGET): number =>
+  Math.max(TABLE_NAME_MIN, Math.min(TABLE_NAME_MAX, Math.floor(budget / Math.max(1, rows))));
 /** Bars of a data_visualization chart; past this a chart stops being readable (the table has them all). */
 export const NATIVE_CHART_MAX_CATEGORIES = 20;
+
+/**
+ * How much of a table a message can carry. Builders start with the full table and try smaller fits until the
+ * whole message is inside Slack's limits; past the last one the segments go back to a mrkdwn list.
+ */
+export interface TableFit {
+  /** Characters of names in all; each name is cut to its share. */
+  namesBudget: number;
+  /** Rows under the header, a summary row included; at most 99. */
+  bodyRows: number;
+}
+
+export const TABLE_FITS: readonly TableFit[] = [
+  { namesBudget: TABLE_NAMES_BUDGET, bodyRows: LIMITS.tableRows - 1 },
+  { namesBudget: 4000, bodyRows: LIMITS.tableRows - 1 },
+  { namesBudget: 2500, bodyRows: LIMITS.tableRows - 1 },
+  { namesBudget: 2500, bodyRows: 60 },
+  { namesBudget: 2000, bodyRows: 40 },
+  { namesBudget: 1500, bodyRows: 20 },
+];
+
+/** Which items a table of this fit lists; the rest are summarised in its last row. */
+export function tableSplit<T>(items: readonly T[], fit: TableFit = TABLE_FITS[0]!): { shown: T[]; hidden: T[] } {
+  const bodyRows = Math.max(2, Math.min(fit.bodyRows, LIMITS.tableRows - 1));
+  if (items.length <= bodyRows) return { shown: [...items], hidden: [] };
+  return { shown: items.slice(0, bodyRows - 1), hidden: items.slice(bodyRows - 1) };
+}
 
 /** The `k` largest segments by share, in their original order. */
 export function topSegments<T extends { percentage: number }>(segments: readonly T[], k: number): T[] {
@@ -39,15 +68,12 @@ export interface SegmentTableView {
 
 /**
  * A table block: a header row and one row per segment (name, members, share, a bar relative to the largest
- * share). At most 100 rows: past 99 segments the last row summarises the rest.
+ * share). At most 100 rows: past 99 segments (or the fit's rows) the last row summarises the rest.
  */
-export function renderSegmentTable(view: SegmentTableView): TableBlock {
-  const maxRows = LIMITS.tableRows - 1;
-  const overflow = view.segments.length > maxRows;
-  const shown = overflow ? view.segments.slice(0, maxRows - 1) : view.segments;
-  const hidden = overflow ? view.segments.slice(maxRows - 1) : [];
+export function renderSegmentTable(view: SegmentTableView, fit: TableFit = TABLE_FITS[0]!): TableBlock {
+  const { shown, hidden } = tableSplit(view.segments, fit);
   const scaleMax = Math.max(0, ...view.segments.map((s) => s.percentage));
-  const nameMax = tableNameMax(shown.length);
+  const nameMax = tableNameMax(shown.length, fit.namesBudget);
   const rows: Cell[][] = [[cell('Segment'), cell('Members'), cell('Share'), cell('Relative share')]];
   for (const s of shown) {
     rows.push([

@@ -25,7 +25,7 @@ import {
   sectionsFromLines,
   truncate,
 } from './kit.js';
-import { renderNativeBarChart, renderSegmentTable } from './native.js';
+import { renderNativeBarChart, renderSegmentTable, TABLE_FITS, type TableFit, tableSplit } from './native.js';
 import { formatApproxCount, formatCount, formatShare, renderSegmentList } from './segments.js';
 import type { AudienceView, ChartImageView, FacetValuesView, GroupByView, ResultView, SegmentView } from './types.js';
 
@@ -179,24 +179,70 @@ export function chartImageBlock(
 
 export const UPLOAD_NOTE = 'The chart image is attached in the thread.';
 
-/** The segments in the style asked for: list (+ image), table + native chart, or table + "see the thread". */
-export function segmentBlocks(view: ResultView, listLines: number): MessageBlock[] {
-  const caption = `*${listCaption(view, Math.min(listLines, view.segments.length))}*`;
-  const native = !view.fallback && (view.style === 'native' || view.style === 'upload');
+/** How the segments are laid out: Slack's table (cut to a fit), or mrkdwn lines. */
+export type SegmentLayout = { kind: 'table'; fit: TableFit } | { kind: 'list'; lines: number };
+
+/**
+ * The segments in the style asked for: a table (or the mrkdwn list: in the 'quickchart' style, when Slack
+ * refused the table, or when it did not fit), then the chart: Slack's own for 'native', the QuickChart image for
+ * 'quickchart', a pointer to the thread for 'upload'.
+ */
+export function segmentBlocks(view: ResultView, layout: SegmentLayout): MessageBlock[] {
   const blocks: MessageBlock[] = [];
-  if (native) {
-    blocks.push(section(`*${listCaption(view, view.segments.length)}*`));
-    blocks.push(renderSegmentTable(view));
-    if (view.style === 'native') {
-      const chart = renderNativeBarChart(view);
-      if (chart) blocks.push(chart);
-    }
+  if (layout.kind === 'table') {
+    const listed = tableSplit(view.segments, layout.fit).shown.length;
+    blocks.push(section(`*${listCaption(view, listed)}*`));
+    blocks.push(renderSegmentTable(view, layout.fit));
   } else {
-    blocks.push(...sectionsFromLines([caption, ...renderSegmentList(view.segments, { maxLines: listLines })]));
-    if (view.style === 'quickchart' && view.chart)
-      blocks.push(chartImageBlock(view.groupBy, view.segments, view.chart));
+    const caption = `*${listCaption(view, Math.min(layout.lines, view.segments.length))}*`;
+    blocks.push(...sectionsFromLines([caption, ...renderSegmentList(view.segments, { maxLines: layout.lines })]));
   }
+  if (view.style === 'native' && !view.fallback) {
+    const chart = renderNativeBarChart(view);
+    if (chart) blocks.push(chart);
+  }
+  if (view.style === 'quickchart' && view.chart) blocks.push(chartImageBlock(view.groupBy, view.segments, view.chart));
   if (view.style === 'upload') blocks.push(context(UPLOAD_NOTE));
+  return blocks;
+}
+
+const fitsInMessage = (blocks: readonly MessageBlock[]) =>
+  blocks.length <= LIMITS.messageBlocks && blockTextLength(blocks) <= LIMITS.messageChars;
+
+/**
+ * Whether a breakdown's segments go in Slack's table block: in the styles that keep the data in Slack
+ * ('native', 'upload'), unless Slack refused native blocks. 'quickchart' keeps today's message: the mrkdwn list
+ * beside the image.
+ */
+export const usesTable = (view: Pick<ResultView, 'style' | 'fallback'>): boolean =>
+  !view.fallback && view.style !== 'quickchart';
+
+/**
+ * The layouts to try, best first: the table at each fit (when `table`), then the list, shorter and shorter.
+ * The first one whose message fits is used. A fallback list stands in for a table that had every segment, so
+ * it lists them all when they fit.
+ */
+export function* segmentLayouts(
+  opts: { table: boolean; fallback?: boolean },
+  segmentCount: number,
+  listLines: number,
+): Generator<SegmentLayout> {
+  if (opts.table) for (const fit of TABLE_FITS) yield { kind: 'table', fit };
+  let lines = opts.fallback ? Math.max(listLines, segmentCount) : listLines;
+  yield { kind: 'list', lines };
+  while (lines > 5) {
+    lines = Math.max(5, lines - 10);
+    yield { kind: 'list', lines };
+  }
+}
+
+/** The first layout whose blocks fit the message limits (the last one tried when none does). */
+export function firstFitting(layouts: Iterable<SegmentLayout>, build: (layout: SegmentLayout) => MessageBlock[]) {
+  let blocks: MessageBlock[] = [];
+  for (const layout of layouts) {
+    blocks = build(layout);
+    if (fitsInMessage(blocks)) return blocks;
+  }
   return blocks;
 }
 
@@ -247,16 +293,16 @@ function actionsFor(view: ResultView, kind: ResultKind) {
 }
 
 export interface ResultRenderOptions {
-  /** Segments listed in mrkdwn before summarising; default 40. */
+  /** Segments listed in mrkdwn (when there is no table) before summarising; default 40. */
   listLines?: number;
 }
 
-function build(view: ResultView, listLines: number): MessageBlock[] {
+function build(view: ResultView, layout: SegmentLayout): MessageBlock[] {
   const kind = classifyResult(view);
   const blocks: MessageBlock[] = [header(`Audience breakdown by ${view.groupBy.label}`)];
   blocks.push(...sectionsFromLines(summaryLines(view)));
   if (kind === 'ok') {
-    blocks.push(...segmentBlocks(view, listLines));
+    blocks.push(...segmentBlocks(view, layout));
     blocks.push(context(approximateNote(view.groupBy)));
   } else {
     blocks.push(...edgeCaseBlocks(kind, view).blocks);
@@ -268,40 +314,46 @@ function build(view: ResultView, listLines: number): MessageBlock[] {
 }
 
 /**
- * The whole result message. Long answers are shortened until the message fits Slack's limits: the list keeps
- * its top segments and summarises the rest in one line.
+ * The whole result message. The segments are a table where it fits (fewer names characters, then fewer rows,
+ * are tried first), else a mrkdwn list that keeps the top segments and summarises the rest in one line.
  */
 export function renderResultMessage(view: ResultView, opts: ResultRenderOptions = {}): SlackMessage {
-  let listLines = opts.listLines ?? DEFAULT_LIST_LINES;
-  let blocks = build(view, listLines);
-  while ((blocks.length > LIMITS.messageBlocks || blockTextLength(blocks) > LIMITS.messageChars) && listLines > 5) {
-    listLines = Math.max(5, listLines - 10);
-    blocks = build(view, listLines);
-  }
-  return { text: resultNotificationText(view), blocks };
+  const layouts = segmentLayouts(
+    { table: usesTable(view), fallback: view.fallback },
+    view.segments.length,
+    opts.listLines ?? DEFAULT_LIST_LINES,
+  );
+  return { text: resultNotificationText(view), blocks: firstFitting(layouts, (layout) => build(view, layout)) };
 }
 
 /** A compact breakdown for a thread reply (e.g. "Break down by" under a shared result): no header, no share. */
 export function renderThreadBreakdown(view: ResultView, opts: ResultRenderOptions = {}): SlackMessage {
   const kind = classifyResult(view);
-  const listLines = opts.listLines ?? 15;
-  const blocks: MessageBlock[] = [
-    section(
-      `*By ${escapeMrkdwn(view.groupBy.label)}* · ${formatApproxCount(view.totalAudienceCount)} members${
-        view.askedBy ? ` · asked by <@${view.askedBy}>` : ''
-      }`,
-    ),
-  ];
-  if (kind === 'ok') {
-    blocks.push(...segmentBlocks(view, listLines));
-    blocks.push(context(approximateNote(view.groupBy)));
-  } else {
-    blocks.push(...edgeCaseBlocks(kind, view).blocks);
-  }
-  blocks.push(noticeContext());
-  if (kind === 'ok' || kind === 'no_segments') {
-    const actions = resultActions({ queryId: view.queryId, groupByUrn: view.groupBy.urn, breakDown: true });
-    if (actions) blocks.push(actions);
-  }
-  return { text: resultNotificationText(view), blocks };
+  const buildReply = (layout: SegmentLayout): MessageBlock[] => {
+    const blocks: MessageBlock[] = [
+      section(
+        `*By ${escapeMrkdwn(view.groupBy.label)}* · ${formatApproxCount(view.totalAudienceCount)} members${
+          view.askedBy ? ` · asked by <@${view.askedBy}>` : ''
+        }`,
+      ),
+    ];
+    if (kind === 'ok') {
+      blocks.push(...segmentBlocks(view, layout));
+      blocks.push(context(approximateNote(view.groupBy)));
+    } else {
+      blocks.push(...edgeCaseBlocks(kind, view).blocks);
+    }
+    blocks.push(noticeContext());
+    if (kind === 'ok' || kind === 'no_segments') {
+      const actions = resultActions({ queryId: view.queryId, groupByUrn: view.groupBy.urn, breakDown: true });
+      if (actions) blocks.push(actions);
+    }
+    return blocks;
+  };
+  const layouts = segmentLayouts(
+    { table: usesTable(view), fallback: view.fallback },
+    view.segments.length,
+    opts.listLines ?? 15,
+  );
+  return { text: resultNotificationText(view), blocks: firstFitting(layouts, buildReply) };
 }

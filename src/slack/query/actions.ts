@@ -152,7 +152,6 @@ async function share(
     await sendRendered(
       (fallback) => withNote(renderQueryMessage(query, { ...ctx, shared: true, fallback }), sharedNote(posted.channel)),
       (message) => replaceMessage(client, dm, message),
-      ctx.style,
     );
   } catch (error) {
     flow.logger.info({ err: error }, 'the private answer was not updated after sharing');
@@ -185,7 +184,10 @@ async function breakDown(flow: QueryFlow, client: WebClient, click: Click, value
   const thread = publicThreadFor(flow, original, click.place);
   if (thread) {
     try {
-      const query = await flow.insights.regroup(actor, original.id, parsed.facetUrn, { channelId: thread.channel });
+      const query = await flow.insights.regroup(actor, original.id, parsed.facetUrn, {
+        channelId: thread.channel,
+        chartStyle: flow.chartStyleFor(actor.teamId),
+      });
       await postAnswerInChannel(
         flow,
         client,
@@ -205,7 +207,8 @@ async function breakDown(flow: QueryFlow, client: WebClient, click: Click, value
   await answerPrivately(flow, client, {
     actor,
     pending: pendingMessageFor(regrouped, original.names, accounts, original.compareSpec),
-    run: () => flow.insights.regroup(actor, original.id, parsed.facetUrn),
+    run: () =>
+      flow.insights.regroup(actor, original.id, parsed.facetUrn, { chartStyle: flow.chartStyleFor(actor.teamId) }),
     ...(dm ? { thread: { channel: dm.channel, ts: dm.threadTs ?? dm.ts } } : {}),
   });
 }
@@ -219,7 +222,7 @@ async function rerun(flow: QueryFlow, client: WebClient, click: Click, queryId: 
   await answerPrivately(flow, client, {
     actor: click.actor,
     pending: pendingMessageFor(query.spec, query.names, accounts, query.compareSpec),
-    run: () => flow.insights.rerun(click.actor, query.id),
+    run: () => flow.insights.rerun(click.actor, query.id, { chartStyle: flow.chartStyleFor(click.actor.teamId) }),
     ...(dm ? { replace: dm } : {}),
   });
 }

@@ -10,14 +10,18 @@
  * message works from every entry point, keeps its buttons, and is replaced exactly by its `ts`.
  * Sharing then posts the same answer in the channel the query was asked in.
  */
-import { buildBreakdownChartConfig } from '../../charts/config.js';
+import { buildBreakdownChartConfig, buildComparisonChartConfig } from '../../charts/config.js';
 import { renderChartPng } from '../../charts/quickchart.js';
+import type { BarChartConfig } from '../../charts/types.js';
 import type { SlackUserKey, StoredQuery } from '../../db/types.js';
 import { describeError, QueryFailedError } from '../../insights/errors.js';
-import type { SlackMessage } from '../blocks/kit.js';
+import { isChartStyle } from '../blocks/chartStyles.js';
+import { comparisonChartInput } from '../blocks/compare.js';
+import { context, type SlackMessage } from '../blocks/kit.js';
 import type { ChartStyle } from '../blocks/types.js';
-import { isChartStyle, type QueryFlow } from './flow.js';
+import type { QueryFlow } from './flow.js';
 import {
+  compareViewFor,
   errorMessageFor,
   groupByView,
   type RenderContext,
@@ -34,10 +38,19 @@ import {
   type WebClient,
 } from './slack.js';
 
+/**
+ * The style a stored answer is drawn in now. It keeps the style it was answered in (its `chartStyle`), so a
+ * shared copy looks like the private one, with one exception: once the workspace no longer uses the QuickChart
+ * image, no copy sends the numbers out in an image URL again; it is drawn the workspace's current way instead.
+ */
+export function styleForAnswer(recorded: string | undefined, current: ChartStyle): ChartStyle {
+  if (!isChartStyle(recorded)) return current;
+  return recorded === 'quickchart' && current !== 'quickchart' ? current : recorded;
+}
+
 /** How the owner's answers are drawn and named. */
 export function renderContextFor(flow: QueryFlow, owner: SlackUserKey, query?: StoredQuery): RenderContext {
-  // A query keeps the style it was first answered in, so a shared copy looks like the private one.
-  const style: ChartStyle = isChartStyle(query?.chartStyle) ? query.chartStyle : flow.chartStyleFor(owner.teamId);
+  const style = styleForAnswer(query?.chartStyle, flow.chartStyleFor(owner.teamId));
   return {
     style,
     quickchartUrl: flow.config.charts.quickchartUrl,
@@ -46,25 +59,43 @@ export function renderContextFor(flow: QueryFlow, owner: SlackUserKey, query?: S
 }
 
 /**
- * Sends a rendered message; when Slack refuses the native table/chart blocks (`invalid_blocks`, e.g. a client
- * or workspace without them), sends the mrkdwn fallback instead.
+ * Sends a rendered message; when Slack refuses the table/chart blocks (`invalid_blocks`, e.g. a client or
+ * workspace without them), sends the mrkdwn fallback instead: the same answer, as text lines.
  */
 export async function sendRendered<T>(
   render: (fallback: boolean) => SlackMessage,
   send: (message: SlackMessage) => Promise<T>,
-  style: ChartStyle,
 ): Promise<T> {
   try {
     return await send(render(false));
   } catch (error) {
-    if (style === 'quickchart' || slackErrorCode(error) !== 'invalid_blocks') throw error;
+    if (slackErrorCode(error) !== 'invalid_blocks') throw error;
     return send(render(true));
   }
 }
 
+/** The chart of a stored answer as Chart.js config: one series, or two grouped ones for a comparison. */
+export function chartConfigFor(query: StoredQuery): { config: BarChartConfig; label: string } | undefined {
+  const groupBy = groupByView(query.spec.groupBy);
+  const title = `Share of audience by ${groupBy.label}`;
+  if (query.compareSpec) {
+    const view = compareViewFor(query, { style: 'upload', quickchartUrl: '', accounts: [] });
+    const { categories, series } = comparisonChartInput(view);
+    if (categories.length === 0) return undefined;
+    return { config: buildComparisonChartConfig(categories, series, { title }), label: groupBy.label };
+  }
+  const segments = query.result ? segmentViews(query.result, query.names) : [];
+  if (segments.length === 0) return undefined;
+  return { config: buildBreakdownChartConfig(segments, { title }), label: groupBy.label };
+}
+
+export const CHART_NOT_ATTACHED =
+  ':warning: The chart image could not be drawn this time. Every number is in the answer above.';
+
 /**
- * CHART_STYLE=upload: the chart is rendered as a PNG by the configured QuickChart and uploaded into the
- * message's thread, so no audience data leaves in an image URL. A failure costs the image only.
+ * CHART_STYLE=upload: the chart is rendered as a PNG by the configured (self-hosted) QuickChart with
+ * `toBinary()` and uploaded into the message's thread with files.uploadV2, so no audience data leaves in an
+ * image URL. A failure costs the image only, and the thread says so instead of leaving the promise unkept.
  */
 export async function uploadChart(
   flow: QueryFlow,
@@ -72,23 +103,33 @@ export async function uploadChart(
   query: StoredQuery,
   at: PostedMessage,
 ): Promise<void> {
-  const segments = query.result ? segmentViews(query.result, query.names) : [];
-  if (segments.length === 0) return;
-  const groupBy = groupByView(query.spec.groupBy);
+  const chart = chartConfigFor(query);
+  if (!chart) return;
+  const threadTs = at.threadTs ?? at.ts;
   try {
-    const png = await renderChartPng(
-      buildBreakdownChartConfig(segments, { title: `Share of audience by ${groupBy.label}` }),
-      { quickchartUrl: flow.config.charts.quickchartUrl, ...(flow.chartFetch ? { fetch: flow.chartFetch } : {}) },
-    );
+    const png = await renderChartPng(chart.config, {
+      quickchartUrl: flow.config.charts.quickchartUrl,
+      ...(flow.chartFetch ? { fetch: flow.chartFetch } : {}),
+    });
     await client.filesUploadV2({
       channel_id: at.channel,
-      thread_ts: at.threadTs ?? at.ts,
+      thread_ts: threadTs,
       file: png,
-      filename: 'audience-breakdown.png',
-      title: `Audience breakdown by ${groupBy.label}`,
+      filename: query.compareSpec ? 'audience-comparison.png' : 'audience-breakdown.png',
+      title: `${query.compareSpec ? 'Audience comparison' : 'Audience breakdown'} by ${chart.label}`,
     });
   } catch (error) {
     flow.logger.warn({ err: error, queryId: query.id }, 'could not attach the chart image');
+    try {
+      await postToChannel(
+        client,
+        at.channel,
+        { text: CHART_NOT_ATTACHED, blocks: [context(CHART_NOT_ATTACHED)] },
+        threadTs,
+      );
+    } catch (notice) {
+      flow.logger.info({ err: notice }, 'could not say the chart image is missing');
+    }
   }
 }
 
@@ -164,9 +205,8 @@ export async function answerPrivately(
   const posted = await sendRendered(
     (fallback) => withNote(renderQueryMessage(done, { ...ctx, fallback }), answer.note),
     deliver,
-    ctx.style,
   );
-  if (ctx.style === 'upload' && !done.compareSpec) await uploadChart(flow, client, done, posted);
+  if (ctx.style === 'upload') await uploadChart(flow, client, done, posted);
   return done;
 }
 
@@ -183,8 +223,7 @@ export async function postAnswerInChannel(
   const posted = await sendRendered(
     (fallback) => render({ ...ctx, fallback }),
     (message) => postToChannel(client, channel, message, threadTs),
-    ctx.style,
   );
-  if (ctx.style === 'upload' && !query.compareSpec) await uploadChart(flow, client, query, posted);
+  if (ctx.style === 'upload') await uploadChart(flow, client, query, posted);
   return posted;
 }

@@ -13,6 +13,7 @@ import { validateInsightsRequest } from '../../linkedin/targeting.js';
 import type { LinkService } from '../../linking/types.js';
 import type { Logger } from '../../logging.js';
 import type { AppContext } from '../../main.js';
+import { resolveChartStyle } from '../blocks/chartStyles.js';
 import type { ChartStyle } from '../blocks/types.js';
 import type { NamedValue } from '../views/audienceModal.js';
 
@@ -43,14 +44,11 @@ export interface QueryFlow {
   chartFetch?: FetchLike;
   /** The matched audiences (adSegments) of an ad account, as the person may see them; cached briefly. */
   adSegments(actor: SlackUserKey, token: string, accountUrn: string): Promise<NamedValue[]>;
-  /** How this person's results are drawn: the workspace's choice, else CHART_STYLE. */
+  /** How new answers in this workspace are drawn: an admin's choice in the App Home, else CHART_STYLE. */
   chartStyleFor(teamId: string): ChartStyle;
 }
 
 export const DEFAULT_OPTIONS_TIMEOUT_MS = 2_500;
-const STYLES: readonly ChartStyle[] = ['quickchart', 'native', 'upload'];
-
-export const isChartStyle = (value: unknown): value is ChartStyle => STYLES.includes(value as ChartStyle);
 
 export function buildQueryFlow(context: AppContext, options: QueryFlowOptions = {}): QueryFlow {
   const { config, db, linking, linkedin, logger } = context;
@@ -90,9 +88,7 @@ export function buildQueryFlow(context: AppContext, options: QueryFlowOptions = 
             name: s.status === 'READY' ? s.name : `${s.name} (${s.status.toLowerCase()})`,
           })),
       ),
-    chartStyleFor(teamId) {
-      const chosen = db.repos.preferences.getWorkspaceChartStyle(teamId);
-      return isChartStyle(chosen) ? chosen : config.charts.style;
-    },
+    chartStyleFor: (teamId) =>
+      resolveChartStyle(db.repos.preferences.getWorkspaceChartStyle(teamId), config.charts.style),
   };
 }
