@@ -8,20 +8,29 @@
  * acked. The answer goes out through Fastify's reply (no hijack), so `inject()` sees it like any other route.
  */
 import { createHash } from 'node:crypto';
-import { type AckFn, type App, type Receiver, type ReceiverEvent, ReceiverMultipleAckError } from '@slack/bolt';
+import { unescape as unescapeFormValue } from 'node:querystring';
+import { type App, type Receiver, ReceiverMultipleAckError } from '@slack/bolt';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { LRUCache } from 'lru-cache';
 import { checkSlackSignature } from '../http/slackSignature.js';
 import type { Logger } from '../logging.js';
 import type { SlackRequestOutcome, SlackRequestType } from '../observability/metrics.js';
+import { OUTSIDE_REQUEST_SCOPE } from '../observability/requestLogging.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
 /** Slack gives 3 s; answering at 2.5 s leaves room for the network. */
 const DEFAULT_ACK_DEADLINE_MS = 2_500;
-/** Slack retries an event up to three times over about five minutes. */
+/**
+ * Slack retries an event immediately, after about 1 minute and after about 5 minutes; a replayed request passes
+ * the signature check for ±5 minutes around its timestamp (a 10-minute span). 15 minutes covers both.
+ */
 const DEFAULT_DEDUPE_TTL_MS = 15 * 60_000;
-const DEFAULT_DEDUPE_MAX = 10_000;
+/**
+ * One entry (≈ 100–150 bytes) per delivery. 100,000 hold the whole window up to 110 deliveries a second, far above
+ * Slack's Events API limit of 30,000 events per workspace per hour (8 a second).
+ */
+const DEFAULT_DEDUPE_MAX = 100_000;
+export const DEDUPE_DEFAULTS = { ttlMs: DEFAULT_DEDUPE_TTL_MS, maxEntries: DEFAULT_DEDUPE_MAX } as const;
 /** Slack's largest payloads (view submissions) are about 250 KB. */
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
@@ -44,6 +53,9 @@ export interface FastifyReceiverOptions {
   onOutcome?: (info: { type: SlackRequestType; outcome: SlackRequestOutcome }) => void;
 }
 
+/** Tells Slack not to retry this delivery: it was handled, or retrying would not help. */
+const NO_RETRY = { noRetry: true } as const;
+
 type AckBody = string | Record<string, unknown> | undefined;
 
 type Outcome = { kind: 'acked'; body: AckBody } | { kind: 'deadline' } | { kind: 'unhandled' } | { kind: 'failed' };
@@ -56,24 +68,73 @@ interface Classified {
   deliveryKey?: string;
 }
 
+/**
+ * Keys of deliveries seen recently, kept for a window of time and bounded in number. Insertion order is age order
+ * (a key seen again is moved to the end), so both expiry and eviction take from the front of the Map.
+ */
+export class RecentDeliveries {
+  private readonly seenAt = new Map<string, number>();
+  private prunedAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    readonly ttlMs: number,
+    readonly max: number,
+    private readonly now: () => number,
+  ) {}
+
+  get size(): number {
+    return this.seenAt.size;
+  }
+
+  /** Whether `key` was recorded within the window. */
+  has(key: string): boolean {
+    const at = this.seenAt.get(key);
+    return at !== undefined && this.now() - at <= this.ttlMs;
+  }
+
+  /** Records `key` as seen now; a key seen again starts a new window (Slack's retries come minutes apart). */
+  record(key: string): void {
+    const now = this.now();
+    this.seenAt.delete(key);
+    this.seenAt.set(key, now);
+    if (this.seenAt.size > this.max) this.seenAt.delete(this.seenAt.keys().next().value as string);
+    // Expired keys are swept at most once a second: a request pays for the sweep only now and then.
+    if (now - this.prunedAt >= 1_000) this.pruneExpired(now);
+  }
+
+  clear(): void {
+    this.seenAt.clear();
+  }
+
+  private pruneExpired(now: number): void {
+    this.prunedAt = now;
+    for (const [key, at] of this.seenAt) {
+      if (now - at <= this.ttlMs) return;
+      this.seenAt.delete(key);
+    }
+  }
+}
+
 export class FastifyReceiver implements Receiver {
   private app: App | undefined;
   private readonly now: () => number;
   /** Keys of deliveries already received, bounded in number and age (on the injected clock). */
-  private readonly deliveries: LRUCache<string, true>;
+  private readonly deliveries: RecentDeliveries;
+  private readonly processBeforeResponse: boolean;
+  private readonly ackDeadlineMs: number;
   readonly path: string;
 
   constructor(private readonly options: FastifyReceiverOptions) {
     if (!options.signingSecret) throw new Error('FastifyReceiver needs the Slack signing secret.');
     this.now = options.now ?? Date.now;
     this.path = options.path ?? SLACK_EVENTS_PATH;
-    this.deliveries = new LRUCache<string, true>({
-      max: options.dedupe?.maxEntries ?? DEFAULT_DEDUPE_MAX,
-      ttl: options.dedupe?.ttlMs ?? DEFAULT_DEDUPE_TTL_MS,
-      // Read the injected clock on every check (lru-cache otherwise memoises `now` for a moment).
-      perf: { now: this.now },
-      ttlResolution: 0,
-    });
+    this.processBeforeResponse = options.processBeforeResponse ?? false;
+    this.ackDeadlineMs = options.ackDeadlineMs ?? DEFAULT_ACK_DEADLINE_MS;
+    this.deliveries = new RecentDeliveries(
+      options.dedupe?.ttlMs ?? DEFAULT_DEDUPE_TTL_MS,
+      options.dedupe?.maxEntries ?? DEFAULT_DEDUPE_MAX,
+      this.now,
+    );
   }
 
   init(app: App): void {
@@ -92,23 +153,30 @@ export class FastifyReceiver implements Receiver {
       { parseAs: 'string', bodyLimit: this.options.bodyLimit ?? DEFAULT_BODY_LIMIT },
       (_request, body, done) => done(null, body),
     );
-    instance.post(this.path, (request, reply) => this.handle(request, reply));
+    // Out of the request scope (its promise hooks cost more than the rest of our request handling): listeners get
+    // the request's logger from Bolt's context as `requestLog`.
+    instance.post(this.path, { config: OUTSIDE_REQUEST_SCOPE }, (request, reply) => this.handle(request, reply));
   };
 
-  private async handle(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  /**
+   * Not async: the answer is sent from Bolt's ack (or the deadline) directly, without a promise chain of its own
+   * in between. A throw here reaches Fastify's error handler (500), like a rejection would.
+   */
+  private handle(request: FastifyRequest, reply: FastifyReply): undefined {
     const log = request.log;
     const rawBody = typeof request.body === 'string' ? request.body : '';
-    const contentType = String(request.headers['content-type'] ?? '');
+    const contentType = request.headers['content-type'] ?? '';
     const isForm = contentType.startsWith('application/x-www-form-urlencoded');
 
-    const observed = (type: SlackRequestType, outcome: SlackRequestOutcome, answer: FastifyReply) => {
-      this.options.onOutcome?.({ type, outcome });
-      return answer;
-    };
-
-    // Slack's SSL check carries no signature worth checking (Bolt skips it too) and needs nothing but a 200.
-    if (isForm && new URLSearchParams(rawBody).get('ssl_check') === '1') {
-      return observed('ssl_check', 'ok', reply.code(200).send());
+    // The body is parsed once, before the signature check, because two answers depend on it: Slack's SSL check
+    // (unsigned; Bolt skips the check too) and the metric label of a rejected request.
+    let body: SlackPayload | undefined;
+    if (isForm) {
+      const form = parseForm(rawBody);
+      if (form?.ssl_check === '1') return this.answerNow(reply, 'ssl_check', 'ok', 200);
+      body = form !== undefined && typeof form.payload === 'string' ? parseJsonObject(form.payload) : form;
+    } else if (contentType.startsWith('application/json')) {
+      body = parseJsonObject(rawBody);
     }
 
     const signature = checkSlackSignature({
@@ -121,33 +189,28 @@ export class FastifyReceiver implements Receiver {
     if (!signature.ok) {
       log.warn({ reason: signature.reason }, 'rejected a Slack request: signature check failed');
       // Labelled by what the body claims to be (a bounded set), to tell forged commands from stale retries.
-      return observed(
-        payloadType(parseBody(rawBody, isForm, contentType)),
-        'rejected_signature',
-        reply.code(401).send(),
-      );
+      return this.answerNow(reply, payloadType(body), 'rejected_signature', 401);
     }
 
-    const body = parseBody(rawBody, isForm, contentType);
     if (!body) {
       log.warn({ contentType }, 'rejected a Slack request: body is not a Slack payload');
-      return observed('unknown', 'bad_request', reply.code(400).header('x-slack-no-retry', '1').send());
+      return this.answerNow(reply, 'unknown', 'bad_request', 400, NO_RETRY);
     }
     const type = payloadType(body);
     if (body.type === 'url_verification') {
       return typeof body.challenge === 'string'
-        ? observed(type, 'ok', reply.code(200).send({ challenge: body.challenge }))
-        : observed(type, 'bad_request', reply.code(400).send());
+        ? this.answerNow(reply, type, 'ok', 200, { body: { challenge: body.challenge } })
+        : this.answerNow(reply, type, 'bad_request', 400);
     }
     if (body.type === 'app_rate_limited') {
       log.warn({ minute: body.minute_rate_limited }, 'Slack reports the app is rate limited for events');
-      return observed(type, 'ok', reply.code(200).send());
+      return this.answerNow(reply, type, 'ok', 200);
     }
 
     const classified = classify(body);
     if (!classified) {
       log.warn('rejected a Slack request: unrecognised payload shape');
-      return observed(type, 'bad_request', reply.code(400).header('x-slack-no-retry', '1').send());
+      return this.answerNow(reply, type, 'bad_request', 400, NO_RETRY);
     }
 
     const retryNum = parseRetryNum(header(request, 'x-slack-retry-num'));
@@ -157,85 +220,145 @@ export class FastifyReceiver implements Receiver {
         { kind: classified.kind, retryNum, retryReason },
         'duplicate Slack delivery acknowledged, not processed',
       );
-      return observed(type, 'retry_skipped', reply.code(200).header('x-slack-no-retry', '1').send());
+      return this.answerNow(reply, type, 'retry_skipped', 200, NO_RETRY);
     }
 
-    const outcome = await this.dispatch(body, retryNum, retryReason, log);
-    switch (outcome.kind) {
-      case 'acked':
-        return observed(type, 'ok', sendAckBody(reply, outcome.body));
-      case 'deadline':
-        log.warn({ kind: classified.kind }, 'no listener acknowledged in time; acknowledged on its behalf');
-        return observed(type, 'ack_deadline', reply.code(200).send());
-      case 'unhandled':
-        log.warn({ kind: classified.kind }, 'no listener handled the Slack request');
-        return observed(type, 'unhandled', reply.code(404).header('x-slack-no-retry', '1').send());
-      case 'failed':
-        return observed(type, 'error', reply.code(500).header('x-slack-no-retry', '1').send());
-    }
+    const app = this.app;
+    if (!app) throw new Error('FastifyReceiver used before Bolt called init().');
+    const pending = new PendingAck(
+      reply,
+      log,
+      type,
+      classified.kind,
+      this.options.onOutcome,
+      this.processBeforeResponse,
+    );
+    pending.armDeadline(this.ackDeadlineMs);
+    const customProperties = { requestLog: log };
+    app.processEvent({ body, ack: pending.ackFn, retryNum, retryReason, customProperties }).then(
+      () => pending.settled(undefined),
+      (error: unknown) => pending.settled(error ?? new Error('a listener failed without an error')),
+    );
+    return undefined;
+  }
+
+  /** Answers Slack without running a listener, and counts the request. */
+  private answerNow(
+    reply: FastifyReply,
+    type: SlackRequestType,
+    outcome: SlackRequestOutcome,
+    status: number,
+    options: { noRetry?: boolean; body?: Record<string, unknown> } = {},
+  ): undefined {
+    if (options.noRetry) reply.header('x-slack-no-retry', '1');
+    reply.code(status).send(options.body);
+    this.options.onOutcome?.({ type, outcome });
+    return undefined;
   }
 
   /**
-   * A delivery is a duplicate when its event_id/trigger_id was seen, or, for payloads without one, when Slack
-   * marks it as a retry of an identical body. It is recorded before processing starts, so a retry that arrives
-   * while the first delivery is still running (Slack retries after 3 s) is dropped too.
+   * A delivery is a duplicate when its event_id/trigger_id was seen, or, for the rare payload without one, when
+   * Slack marks it as a retry of an identical body. One key is recorded per delivery, before processing starts,
+   * so a retry that arrives while the first delivery is still running (Slack retries after 3 s) is dropped too.
    */
   private isDuplicate(classified: Classified, rawBody: string, retryNum: number | undefined): boolean {
-    const bodyKey = `body:${createHash('sha256').update(rawBody).digest('base64url')}`;
-    const deliveryKey = classified.deliveryKey;
-    const duplicate =
-      (deliveryKey !== undefined && this.deliveries.has(deliveryKey)) ||
-      (retryNum !== undefined && this.deliveries.has(bodyKey));
-    if (deliveryKey !== undefined) this.deliveries.set(deliveryKey, true);
-    this.deliveries.set(bodyKey, true);
+    let key = classified.deliveryKey;
+    if (key === undefined) {
+      // Typeahead requests repeat legitimately (same text typed twice) and are only ever read: never deduplicated.
+      if (classified.kind === 'options') return false;
+      // Hashed on the first delivery too, or its first retry would find nothing to match.
+      key = `body:${createHash('sha256').update(rawBody).digest('base64url')}`;
+      const duplicate = retryNum !== undefined && this.deliveries.has(key);
+      this.deliveries.record(key);
+      return duplicate;
+    }
+    const duplicate = this.deliveries.has(key);
+    this.deliveries.record(key);
     return duplicate;
   }
+}
 
-  private dispatch(
-    body: SlackPayload,
-    retryNum: number | undefined,
-    retryReason: string | undefined,
-    log: Logger,
-  ): Promise<Outcome> {
-    const app = this.app;
-    if (!app) throw new Error('FastifyReceiver used before Bolt called init().');
-    const processBeforeResponse = this.options.processBeforeResponse ?? false;
+/**
+ * One request's way from Bolt to Slack's answer: the ack function Bolt gives the listener, the deadline, and the
+ * answer, whichever comes first. A class with member-assigned callbacks rather than named closures: tsx (which
+ * runs the bot) gives every named closure its name with a property definition, on every request.
+ */
+class PendingAck {
+  /** Given to Bolt as the listener's `ack()`. */
+  readonly ackFn: (response?: AckBody) => Promise<void>;
+  private answered = false;
+  private acked = false;
+  private heldBody: AckBody;
+  private deadline: NodeJS.Timeout | undefined;
 
-    return new Promise<Outcome>((resolve) => {
-      let answered = false;
-      let acked = false;
-      let heldBody: AckBody;
-      const answer = (outcome: Outcome) => {
-        if (answered) return;
-        answered = true;
-        if (deadline) clearTimeout(deadline);
-        resolve(outcome);
-      };
+  constructor(
+    private readonly reply: FastifyReply,
+    private readonly log: Logger,
+    private readonly type: SlackRequestType,
+    private readonly kind: Classified['kind'],
+    private readonly onOutcome: FastifyReceiverOptions['onOutcome'],
+    private readonly processBeforeResponse: boolean,
+  ) {
+    this.ackFn = (response) => this.ack(response);
+  }
 
-      const ack: AckFn<any> = async (response?: AckBody) => {
-        if (acked) throw new ReceiverMultipleAckError();
-        acked = true;
-        if (answered) {
-          log.warn('a listener acknowledged after Slack had already been answered');
+  /** Without processBeforeResponse, Slack is answered on the listener's behalf if it has not acked in time. */
+  armDeadline(ms: number): void {
+    if (!this.processBeforeResponse) this.deadline = setTimeout(() => this.answer({ kind: 'deadline' }), ms);
+  }
+
+  /** Bolt's processEvent settled: the listener chain is done, or failed with `error`. */
+  settled(error: unknown): void {
+    if (error !== undefined) this.log.error({ err: error }, 'processing a Slack request failed');
+    if (this.acked) this.answer({ kind: 'acked', body: this.heldBody });
+    else this.answer(error === undefined ? { kind: 'unhandled' } : { kind: 'failed' });
+  }
+
+  private async ack(response: AckBody): Promise<void> {
+    if (this.acked) throw new ReceiverMultipleAckError();
+    this.acked = true;
+    if (this.answered) {
+      this.log.warn('a listener acknowledged after Slack had already been answered');
+      return;
+    }
+    if (this.processBeforeResponse) this.heldBody = response;
+    else this.answer({ kind: 'acked', body: response });
+  }
+
+  private answer(outcome: Outcome): void {
+    if (this.answered) return;
+    this.answered = true;
+    if (this.deadline) clearTimeout(this.deadline);
+    const { reply, log } = this;
+    try {
+      switch (outcome.kind) {
+        case 'acked':
+          sendAckBody(reply, outcome.body);
+          this.observed('ok');
           return;
-        }
-        if (processBeforeResponse) heldBody = response;
-        else answer({ kind: 'acked', body: response });
-      };
+        case 'deadline':
+          log.warn({ kind: this.kind }, 'no listener acknowledged in time; acknowledged on its behalf');
+          reply.code(200).send();
+          this.observed('ack_deadline');
+          return;
+        case 'unhandled':
+          log.warn({ kind: this.kind }, 'no listener handled the Slack request');
+          reply.code(404).header('x-slack-no-retry', '1').send();
+          this.observed('unhandled');
+          return;
+        case 'failed':
+          reply.code(500).header('x-slack-no-retry', '1').send();
+          this.observed('error');
+          return;
+      }
+    } catch (error) {
+      // An ack body Fastify cannot send (it failed to serialise): its error handler answers 500.
+      if (!reply.sent) reply.send(error);
+    }
+  }
 
-      const deadline = processBeforeResponse
-        ? undefined
-        : setTimeout(() => answer({ kind: 'deadline' }), this.options.ackDeadlineMs ?? DEFAULT_ACK_DEADLINE_MS);
-
-      const event: ReceiverEvent = { body, ack, retryNum, retryReason };
-      app.processEvent(event).then(
-        () => answer(acked ? { kind: 'acked', body: heldBody } : { kind: 'unhandled' }),
-        (error: unknown) => {
-          log.error({ err: error }, 'processing a Slack request failed');
-          answer(acked ? { kind: 'acked', body: heldBody } : { kind: 'failed' });
-        },
-      );
-    });
+  private observed(outcome: SlackRequestOutcome): void {
+    this.onOutcome?.({ type: this.type, outcome });
   }
 }
 
@@ -249,18 +372,41 @@ function parseRetryNum(value: string | undefined): number | undefined {
   return Number(value);
 }
 
-/** Slack's three encodings: a flat form (slash commands), `payload=<json>` (interactivity), JSON (events). */
-function parseBody(rawBody: string, isForm: boolean, contentType: string): SlackPayload | undefined {
-  try {
-    if (isForm) {
-      const form = new URLSearchParams(rawBody);
-      const payload = form.get('payload');
-      if (payload !== null) return asObject(JSON.parse(payload));
-      const flat = Object.fromEntries(form);
-      return Object.keys(flat).length > 0 ? flat : undefined;
+/**
+ * A form body (slash commands: flat fields; interactivity: one `payload=<json>` field) as an object of strings, or
+ * undefined when it has no field. One pass, decoding only the values that need it; duplicate names keep the last
+ * value, like `Object.fromEntries(new URLSearchParams(body))`. `__proto__` is not a name Slack sends: skipped.
+ */
+function parseForm(rawBody: string): Record<string, string> | undefined {
+  let form: Record<string, string> | undefined;
+  let start = 0;
+  while (start < rawBody.length) {
+    let end = rawBody.indexOf('&', start);
+    if (end === -1) end = rawBody.length;
+    if (end > start) {
+      const eq = rawBody.indexOf('=', start);
+      const name = decodeFormComponent(rawBody.slice(start, eq === -1 || eq > end ? end : eq));
+      const value = eq === -1 || eq > end ? '' : decodeFormComponent(rawBody.slice(eq + 1, end));
+      if (name !== '__proto__') {
+        form ??= {};
+        form[name] = value;
+      }
     }
-    if (contentType.startsWith('application/json')) return asObject(JSON.parse(rawBody));
-    return undefined;
+    start = end + 1;
+  }
+  return form;
+}
+
+/** `+` is a space; percent-escapes are decoded as UTF-8, malformed ones kept as they are (as URLSearchParams does). */
+function decodeFormComponent(text: string): string {
+  const spaced = text.includes('+') ? text.replaceAll('+', ' ') : text;
+  return spaced.includes('%') ? unescapeFormValue(spaced) : spaced;
+}
+
+/** Slack's JSON encodings (Events API bodies, interactivity payloads): an object, or undefined. */
+function parseJsonObject(text: string): SlackPayload | undefined {
+  try {
+    return asObject(JSON.parse(text));
   } catch {
     return undefined;
   }
@@ -268,6 +414,10 @@ function parseBody(rawBody: string, isForm: boolean, contentType: string): Slack
 
 function asObject(value: unknown): SlackPayload | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as SlackPayload) : undefined;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 const INTERACTION_TYPES = new Set([
@@ -288,7 +438,6 @@ const INTERACTION_TYPES = new Set([
  * type is otherwise silently ignored, leaving Slack waiting).
  */
 function classify(body: SlackPayload): Classified | undefined {
-  const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
   const triggerKey = str(body.trigger_id) ? `trigger:${body.trigger_id}` : undefined;
 
   if (body.type === 'event_callback') {

@@ -3,7 +3,11 @@
  * per request with a request id the caller can follow, nothing secret across a whole link flow, and a LinkedIn
  * failure written once with LinkedIn's code however many retries and layers it went through.
  */
+import { Writable } from 'node:stream';
+import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logging.js';
+import { requestLogging, requestServerOptions } from '../../src/observability/requestLogging.js';
 import { TEST_TEAM_ID } from '../support/slackRequests.js';
 import { createTestApp, findButtonUrl, type TestApp } from '../support/testApp.js';
 import { readExposition } from './exposition.js';
@@ -98,6 +102,46 @@ describe('request ids and request lines', () => {
     expect(notFound[0]).toMatchObject({ res: { statusCode: 404 }, req: { url: '/oauth/nowhere?[redacted]' } });
     expect(t.logs.join('')).not.toContain('abc-code-1');
     expect(t.logs.join('')).not.toContain('abc-state-1');
+  });
+});
+
+describe('request loggers', () => {
+  it('builds no child logger per request while the level is silent, and does again once the level is raised', async () => {
+    const written: string[] = [];
+    const logger = createLogger(
+      'silent',
+      new Writable({
+        write(chunk, _encoding, done) {
+          written.push(String(chunk));
+          done();
+        },
+      }),
+    );
+    const server = Fastify({ loggerInstance: logger, ...requestServerOptions() });
+    await server.register(requestLogging);
+    let requestLogger: unknown;
+    server.get('/probe', async (request) => {
+      requestLogger = request.log;
+      request.log.info('from the handler');
+      return 'ok';
+    });
+    try {
+      const silent = await server.inject({ method: 'GET', url: '/probe', headers: { 'x-request-id': 'quiet-1' } });
+      expect(silent.headers['x-request-id']).toBe('quiet-1');
+      expect(requestLogger).toBe(server.log);
+      expect(written).toEqual([]);
+
+      server.log.level = 'info';
+      await server.inject({ method: 'GET', url: '/probe', headers: { 'x-request-id': 'loud-1' } });
+      expect(requestLogger).not.toBe(server.log);
+      const logged = written.map((line) => JSON.parse(line) as LogLine);
+      expect(logged.map((l) => [l.msg, l.reqId])).toEqual([
+        ['from the handler', 'loud-1'],
+        ['request completed', 'loud-1'],
+      ]);
+    } finally {
+      await server.close();
+    }
   });
 });
 

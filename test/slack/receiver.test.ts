@@ -6,7 +6,12 @@ import { App } from '@slack/bolt';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logging.js';
-import { FastifyReceiver, type FastifyReceiverOptions } from '../../src/slack/receiver.js';
+import {
+  DEDUPE_DEFAULTS,
+  FastifyReceiver,
+  type FastifyReceiverOptions,
+  RecentDeliveries,
+} from '../../src/slack/receiver.js';
 import { createFakeSlack } from '../support/fakeSlack.js';
 import {
   appHomeOpened,
@@ -223,13 +228,96 @@ describe('FastifyReceiver', () => {
       await server.inject(retryOf(first, sign({ now })));
       expect(runs).toEqual(['event:U1', 'event:U1']);
 
-      // Each delivery takes two entries (its event_id and its body hash): three more push the first one out.
-      const evicted = signEvent(appHomeOpened({ userId: 'U2', eventId: 'EvOld' }), sign({ now }));
-      await server.inject(evicted);
+      // One entry per delivery (its event_id): three more fit beside it, a fourth pushes the oldest out.
+      const kept = signEvent(appHomeOpened({ userId: 'U2', eventId: 'EvKept' }), sign({ now }));
+      await server.inject(kept);
       for (const id of ['EvA', 'EvB', 'EvC'])
         await server.inject(signEvent(appHomeOpened({ userId: 'U3', eventId: id }), sign({ now })));
-      await server.inject(retryOf(evicted, sign({ now })));
-      expect(runs.filter((r) => r === 'event:U2')).toHaveLength(2);
+      await server.inject(retryOf(kept, sign({ now })));
+      expect(runs.filter((r) => r === 'event:U2')).toHaveLength(1);
+      // The retry was the newest sighting of EvKept; EvA is now the oldest and goes first.
+      await server.inject(signEvent(appHomeOpened({ userId: 'U3', eventId: 'EvD' }), sign({ now })));
+      await server.inject(signEvent(appHomeOpened({ userId: 'U4', eventId: 'EvA' }), sign({ now })));
+      await server.inject(retryOf(kept, sign({ now })));
+      expect(runs.filter((r) => r === 'event:U2')).toHaveLength(1);
+      expect(runs.filter((r) => r === 'event:U4')).toHaveLength(1);
+    });
+
+    it('recognises a retry of a delivery without an id by its body, but only when Slack marks it as a retry', async () => {
+      const { server, runs } = await harness();
+      const envelope = appHomeOpened({ userId: 'U7' });
+      delete envelope.event_id;
+      const first = signEvent(envelope, sign());
+      await server.inject(first);
+      const retry = await server.inject(retryOf(first, sign({ retryNum: 1 })));
+      expect(retry.headers['x-slack-no-retry']).toBe('1');
+      expect(runs).toEqual(['event:U7']);
+      // The same body again without the retry headers is not Slack's retry: processed.
+      await server.inject(signEvent(envelope, sign()));
+      expect(runs).toEqual(['event:U7', 'event:U7']);
+    });
+
+    it('never drops a typeahead request, even one marked as a retry', async () => {
+      const { server, runs } = await harness();
+      const suggestion = signInteraction(blockSuggestion({ actionId: 'pick', value: 'Mar' }), sign());
+      await server.inject(suggestion);
+      const again = await server.inject(retryOf(suggestion, sign({ retryNum: 1 })));
+      expect(again.statusCode).toBe(200);
+      expect(runs).toEqual(['options:Mar', 'options:Mar']);
+    });
+  });
+
+  describe('the dedupe window (RecentDeliveries)', () => {
+    const { ttlMs, maxEntries } = DEDUPE_DEFAULTS;
+
+    it('by default remembers a delivery through Slack’s retries after 1 and 5 minutes at 100 deliveries a second', () => {
+      let now = 1_800_000_000_000;
+      const recent = new RecentDeliveries(ttlMs, maxEntries, () => now);
+      const perSecond = 100;
+      const deliver = (seconds: number) => {
+        for (let i = 0; i < seconds * perSecond; i += 1) {
+          recent.record(`trigger:${now}.${i}`);
+          now += 1000 / perSecond;
+        }
+      };
+      recent.record('event:EvFirst');
+      deliver(60);
+      expect(recent.has('event:EvFirst')).toBe(true);
+      recent.record('event:EvFirst');
+      deliver(5 * 60);
+      expect(recent.has('event:EvFirst')).toBe(true);
+      // 36,000 other deliveries in between: a cache bounded by count alone at 10,000 would have forgotten it.
+      expect(recent.size).toBeGreaterThan(36_000);
+      expect(recent.size).toBeLessThanOrEqual(maxEntries);
+      // Past the window it is forgotten, and expired keys leave the map.
+      deliver(ttlMs / 1000 + 1);
+      expect(recent.has('event:EvFirst')).toBe(false);
+      expect(recent.size).toBeLessThanOrEqual((ttlMs / 1000 + 1) * perSecond + 1);
+    });
+
+    it('keeps at most its maximum, dropping the oldest first', () => {
+      let now = 0;
+      const recent = new RecentDeliveries(60_000, 1_000, () => now);
+      for (let i = 0; i < 2_500; i += 1) {
+        recent.record(`k${i}`);
+        now += 1;
+      }
+      expect(recent.size).toBe(1_000);
+      expect(recent.has('k1499')).toBe(false);
+      expect(recent.has('k1500')).toBe(true);
+      expect(recent.has('k2499')).toBe(true);
+    });
+
+    it('forgets a key after the window even when no sweep has run yet', () => {
+      let now = 0;
+      const recent = new RecentDeliveries(1_000, 10, () => now);
+      recent.record('a');
+      now += 1_000;
+      expect(recent.has('a')).toBe(true);
+      now += 1;
+      expect(recent.has('a')).toBe(false);
+      recent.record('b');
+      expect(recent.size).toBe(1);
     });
   });
 

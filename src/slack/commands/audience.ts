@@ -45,7 +45,10 @@ export function registerAudienceCommand(app: App, deps: SlackDeps, extensions: r
   // ─────────────────────────────────────────────────────────────────────────────────────────────────────────────
 
   app.command(AUDIENCE_COMMAND, async (args) => {
-    const { word } = parseSubcommand(args.command.text ?? '');
+    // Slack sends every field as a string; a payload with anything else in `text` is read as no text, rather
+    // than failing (a 500) before anyone acknowledged it.
+    if (typeof args.command.text !== 'string') args.command.text = '';
+    const { word } = parseSubcommand(args.command.text);
     const handler = Object.hasOwn(subcommands, word) ? subcommands[word]! : queryFlow;
     await runGuarded(handler, args, deps);
   });
