@@ -58,7 +58,8 @@ async function queryForClick(
       return undefined;
     }
   }
-  const query = queryId ? flow.repos.queries.get(queryId) : undefined;
+  // Button values come from Slack's payload: anything but a non-empty string names no stored query.
+  const query = typeof queryId === 'string' && queryId ? flow.repos.queries.get(queryId) : undefined;
   if (!query) {
     await tellPrivately(
       client,
@@ -176,8 +177,17 @@ export function publicThreadFor(
 }
 
 async function breakDown(flow: QueryFlow, client: WebClient, click: Click, value: string | undefined) {
-  const parsed = value ? parseBreakDownValue(value) : undefined;
-  if (!parsed) return;
+  const parsed = typeof value === 'string' && value ? parseBreakDownValue(value) : undefined;
+  if (!parsed) {
+    const text = 'That “Break down by…” choice names no facet I know. Pick one from the menu of a fresh answer.';
+    await tellPrivately(
+      client,
+      click.actor.userId,
+      { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] },
+      click.place,
+    );
+    return;
+  }
   const original = await queryForClick(flow, client, click, parsed.queryId);
   if (!original) return;
   const { actor } = click;

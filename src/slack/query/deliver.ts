@@ -191,8 +191,16 @@ export async function answerPrivately(
   const ctx = renderContextFor(flow, answer.actor, query);
   const deliver = async (message: SlackMessage): Promise<PostedMessage> => {
     if (spot) {
-      await replaceMessage(client, spot, message);
-      return spot;
+      try {
+        await replaceMessage(client, spot, message);
+        return spot;
+      } catch (error) {
+        // invalid_blocks goes back to sendRendered for the text fallback; any other refusal (the placeholder was
+        // deleted, message_not_found…) must not swallow the answer: it is posted fresh instead.
+        if (slackErrorCode(error) === 'invalid_blocks') throw error;
+        flow.logger.warn({ err: error }, 'could not replace the placeholder; posting the answer fresh');
+        spot = undefined;
+      }
     }
     return postDirect(client, answer.thread?.channel ?? answer.actor.userId, message, answer.thread?.ts);
   };

@@ -67,7 +67,7 @@ export function registerTemplate(app: App, flow: QueryFlow): void {
       await tellPrivately(client, actor.userId, prompt, place);
       return;
     }
-    const query = action.value ? flow.repos.queries.get(action.value) : undefined;
+    const query = typeof action.value === 'string' && action.value ? flow.repos.queries.get(action.value) : undefined;
     if (!query) {
       await tellPrivately(client, actor.userId, failureMessage(flow, actor, new QueryNotFoundError('')), place);
       return;
@@ -84,7 +84,8 @@ export function registerTemplate(app: App, flow: QueryFlow): void {
 
   app.view(TEMPLATE_MODAL_CALLBACK_ID, async ({ ack, body, view, client }) => {
     const actor = actorOf(body);
-    const name = view.state.values[TEMPLATE_NAME_BLOCK]?.[TEMPLATE_NAME_ACTION]?.value?.trim() ?? '';
+    const typed: unknown = view.state?.values?.[TEMPLATE_NAME_BLOCK]?.[TEMPLATE_NAME_ACTION]?.value;
+    const name = typeof typed === 'string' ? typed.trim() : '';
     if (name === '') {
       await ack({ response_action: 'errors', errors: { [TEMPLATE_NAME_BLOCK]: 'Give the audience template a name.' } });
       return;
