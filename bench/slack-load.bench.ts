@@ -16,7 +16,9 @@
  * Knobs (environment): BENCH_DURATION whole seconds per cell (2); BENCH_ROUNDS (4; the fixed rate gets at most 3);
  * BENCH_RATE, the fixed rate of the last level (default: 75% of the slowest server's 50-connection throughput);
  * BENCH_COMMAND `help` or `status`; BENCH_LOG_LEVEL `silent` or `info` (all targets alike; log lines go to
- * /dev/null); BENCH_PROFILE `ours`|`bolt`|`bare` (CPU-profiles that target, whose numbers are then not comparable).
+ * /dev/null); BENCH_LISTENERS `production` or `core` (the Bolt listeners of (a) and (b): the listener folders plus the
+ * default extensions, i.e. the query flow, as in production; or the folders only); BENCH_PROFILE `ours`|`bolt`|`bare` (CPU-profiles that
+ * target, whose numbers are then not comparable).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -46,8 +48,10 @@ const rounds = Math.round(positiveNumber(env.BENCH_ROUNDS, 4));
 const fixedRounds = Math.min(rounds, 3);
 const command = env.BENCH_COMMAND === 'status' ? 'status' : 'help';
 const logLevel = env.BENCH_LOG_LEVEL === 'info' ? 'info' : 'silent';
+const listeners = env.BENCH_LISTENERS === 'core' ? 'core' : 'production';
 const profiled = TARGET_KINDS.find((k) => k === env.BENCH_PROFILE);
-const WARMUP_SECONDS = 2;
+/** Long enough for (a), which has the most code to optimise (Fastify, pino, our receiver), to reach steady state. */
+const WARMUP_SECONDS = 5;
 const SETTLE_MS = 150;
 /** The fixed-rate level offers this share of the slowest server's 50-connection throughput: all three can carry it. */
 const FIXED_RATE_SHARE = 0.75;
@@ -90,7 +94,12 @@ async function main(): Promise<void> {
     // Started together (start-up is not measured); any that started is closed in `finally` even if one failed.
     const started = await Promise.allSettled(
       TARGET_KINDS.map((kind) =>
-        spawnTarget(kind, { signingSecret, logLevel, profileDir: kind === profiled ? profileDir : undefined }),
+        spawnTarget(kind, {
+          signingSecret,
+          logLevel,
+          listeners,
+          profileDir: kind === profiled ? profileDir : undefined,
+        }),
       ),
     );
     for (const outcome of started) if (outcome.status === 'fulfilled') targets.push(outcome.value);
@@ -220,7 +229,8 @@ function printHeader(): void {
   const lines = [
     `Slack request load — POST ${SLACK_EVENTS_URL}, signed "/audience ${command}", 127.0.0.1 only`,
     `${new Date().toISOString()} · Node ${process.version} · ${cpu.length} CPUs (${cpu[0]?.model.trim() ?? 'unknown'})`,
-    `log level ${logLevel} for all targets; each target in its own process, autocannon in this one`,
+    `log level ${logLevel} for all targets; Bolt listeners of (a) and (b): ${listeners}; each target in its own ` +
+      'process, autocannon in this one',
   ];
   if (profiled) lines.push(`PROFILING ${profiled}: its numbers carry the profiler's overhead and are not comparable`);
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
@@ -276,7 +286,19 @@ function printResults(levels: LoadLevel[], cells: Map<string, Cell[]>): void {
   if (generatorBound) process.stdout.write('WARNING: the load generator used > 90% of a core in some cells.\n');
 
   const ratioRows: string[][] = [
-    ['level', 'a/b req/s', 'paired', `≥ ${TARGET_AB}`, 'a/c req/s', 'paired', `≥ ${TARGET_AC}`, 'a/b CPU', 'a/c CPU'],
+    [
+      'level',
+      'a/b req/s',
+      'paired',
+      `≥ ${TARGET_AB}`,
+      'a/c req/s',
+      'paired',
+      `≥ ${TARGET_AC}`,
+      'a/b CPU',
+      'paired',
+      'a/c CPU',
+      'paired',
+    ],
   ];
   for (const level of levels) {
     const a = cellsOf(cells, level, 'ours');
@@ -284,8 +306,8 @@ function printResults(levels: LoadLevel[], cells: Map<string, Cell[]>): void {
     const c = cellsOf(cells, level, 'bare');
     const ab = median(a.map(reqPerSec)) / median(b.map(reqPerSec));
     const ac = median(a.map(reqPerSec)) / median(c.map(reqPerSec));
-    const abPaired = pairedRatio(a, b);
-    const acPaired = pairedRatio(a, c);
+    const abPaired = pairedRatio(a, b, reqPerSec);
+    const acPaired = pairedRatio(a, c, reqPerSec);
     // At a fixed offered rate every server that keeps up shows the same throughput: the ratio says nothing there.
     const judged = level.overallRate === undefined;
     ratioRows.push([
@@ -297,12 +319,15 @@ function printResults(levels: LoadLevel[], cells: Map<string, Cell[]>): void {
       fmt(acPaired, 2),
       judged ? judge(ac, acPaired, TARGET_AC) : 'n/a (fixed)',
       fmt(median(b.map(cpuPerRequest)) / median(a.map(cpuPerRequest)), 2),
+      fmt(pairedRatio(b, a, cpuPerRequest), 2),
       fmt(median(c.map(cpuPerRequest)) / median(a.map(cpuPerRequest)), 2),
+      fmt(pairedRatio(c, a, cpuPerRequest), 2),
     ]);
   }
   process.stdout.write(
     '\nRatios. req/s: ratio of the median throughputs; paired: median over rounds of the ratio of the runs done ' +
-      'back to back; CPU: server CPU per request of b (or c) over that of a, i.e. efficiency (> 1: a is cheaper)\n',
+      'back to back (the steadier reading on a busy machine); CPU: server CPU per request of b (or c) over that of ' +
+      'a, i.e. efficiency (> 1: a is cheaper)\n',
   );
   process.stdout.write(table(ratioRows));
 
@@ -316,10 +341,10 @@ function printResults(levels: LoadLevel[], cells: Map<string, Cell[]>): void {
   );
 }
 
-/** Median over rounds of a[i]/b[i]: the runs of one round ran back to back, under the same machine load. */
-function pairedRatio(a: Cell[], b: Cell[]): number {
+/** Median over rounds of metric(a[i])/metric(b[i]): the runs of one round ran back to back, under the same load. */
+function pairedRatio(a: Cell[], b: Cell[], metric: (cell: Cell) => number): number {
   const n = Math.min(a.length, b.length);
-  return median(Array.from({ length: n }, (_, i) => reqPerSec(a[i]!) / reqPerSec(b[i]!)));
+  return median(Array.from({ length: n }, (_, i) => metric(a[i]!) / metric(b[i]!)));
 }
 
 /** Met or missed on the ratio of medians; flagged when the paired ratio says otherwise (too noisy to call). */

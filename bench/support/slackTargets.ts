@@ -17,11 +17,9 @@ import Fastify from 'fastify';
 import { loadConfig } from '../../src/config.js';
 import { checkSlackSignature } from '../../src/http/slackSignature.js';
 import { createLogger, type Logger, toBoltLogger } from '../../src/logging.js';
-import { type AppHandles, createApp } from '../../src/main.js';
-import { registerLinkingActions } from '../../src/slack/actions/linking.js';
-import type { SlackDeps } from '../../src/slack/app.js';
-import { registerCommands } from '../../src/slack/commands/index.js';
-import { registerEvents } from '../../src/slack/events/index.js';
+import { type AppHandles, createApp, DEFAULT_EXTENSIONS, type SlackExtensionFactory } from '../../src/main.js';
+import { requestServerOptions } from '../../src/observability/requestLogging.js';
+import { BOLT_APP_DEFAULTS, registerListeners, type SlackDeps, type SlackExtension } from '../../src/slack/app.js';
 import { createFakeSlack, type FakeSlack } from '../../test/support/fakeSlack.js';
 import { SLACK_EVENTS_URL, TEST_TEAM_ID } from '../../test/support/slackRequests.js';
 
@@ -46,10 +44,18 @@ export interface RunningTarget {
   close(): Promise<void>;
 }
 
+/**
+ * The Bolt listeners (a) and (b) both run: `core` (the listener folders: /audience, the linking actions, App Home)
+ * or `production` (those plus the default extensions, i.e. the query flow, as `createApp` registers them by default).
+ * Bolt runs every listener's middleware chain on every request, so more listeners cost (a) and (b) alike.
+ */
+export type ListenerSet = 'core' | 'production';
+
 export interface TargetOptions {
   signingSecret: string;
   /** The log level every target uses; the comparison is only fair when they all log alike. */
   logLevel: 'silent' | 'info';
+  listeners: ListenerSet;
 }
 
 export function startTarget(kind: TargetKind, options: TargetOptions): Promise<RunningTarget> {
@@ -77,6 +83,8 @@ function completionCounter(): { middleware: Middleware<any>; count: () => number
 
 interface Bot {
   handles: AppHandles;
+  /** The extensions (a) registered besides the counter, for (b) to register the same way. */
+  extensions: readonly SlackExtensionFactory[];
   slack: FakeSlack;
   botToken: string;
   clientOptions: webApi.WebClientOptions;
@@ -108,12 +116,16 @@ async function buildBot(options: TargetOptions): Promise<Bot> {
   const logger = createLogger(options.logLevel);
   const counter = completionCounter();
   const retryConfig = { retries: 0 };
+  const extensions = options.listeners === 'production' ? DEFAULT_EXTENSIONS : [];
   let handles: AppHandles;
   try {
     handles = await createApp(config, {
       logger,
       slack: { fetch: slack.fetch, apiUrl: slack.apiUrl, retryConfig, botIdentity: BOT_IDENTITY },
-      extensions: [() => ({ name: 'bench-completion-counter', register: (app) => app.use(counter.middleware) })],
+      extensions: [
+        ...extensions,
+        () => ({ name: 'bench-completion-counter', register: (app) => app.use(counter.middleware) }),
+      ],
     });
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
@@ -128,6 +140,7 @@ async function buildBot(options: TargetOptions): Promise<Bot> {
   };
   return {
     handles,
+    extensions,
     slack,
     botToken,
     clientOptions,
@@ -175,12 +188,16 @@ async function startBoltHttpReceiver(options: TargetOptions): Promise<RunningTar
     authorize: async () => ({ botToken: bot.botToken, ...BOT_IDENTITY }),
     logger: boltLogger,
     clientOptions: bot.clientOptions,
+    ...BOLT_APP_DEFAULTS,
   });
   app.error(async (error) => {
     throw error;
   });
   app.use(bot.counter.middleware);
-  for (const register of [registerCommands, registerLinkingActions, registerEvents]) register(app, deps, []);
+  // Built from the same context createApp gives its own extensions, and registered in the same order.
+  const extensions: SlackExtension[] = bot.extensions.map((build) => build(handles));
+  // The same listener router createApp installs: the core folders, then the extensions.
+  registerListeners(app, deps, extensions);
   const server = await receiver.start({ port: 0, host: '127.0.0.1' });
   const { port } = server.address() as AddressInfo;
   return {
@@ -195,10 +212,14 @@ async function startBoltHttpReceiver(options: TargetOptions): Promise<RunningTar
   };
 }
 
-/** The floor: what any Slack endpoint on Fastify must do (read the raw body, check the signature), nothing more. */
+/**
+ * The floor: what any Slack endpoint on Fastify must do (read the raw body, check the signature), nothing more.
+ * Its request ids and request line are ours (`requestServerOptions`), so at any log level it logs what (a) logs
+ * per request, and no more: Fastify's default would write two lines a request and build a child logger at `silent`.
+ */
 async function startBareFastify(options: TargetOptions): Promise<RunningTarget> {
   const logger: Logger = createLogger(options.logLevel);
-  const server = Fastify({ loggerInstance: logger });
+  const server = Fastify({ loggerInstance: logger, ...requestServerOptions() });
   let verified = 0;
   server.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
     done(null, body),

@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { TargetKind } from './slackTargets.js';
+import type { ListenerSet, TargetKind } from './slackTargets.js';
 import type { ChildMessage, ParentMessage, WindowStats } from './targetProcess.js';
 
 const CHILD_ENTRY = fileURLToPath(new URL('./targetProcess.ts', import.meta.url));
@@ -25,6 +25,7 @@ export interface TargetProcess {
 export interface SpawnOptions {
   signingSecret: string;
   logLevel: 'silent' | 'info';
+  listeners: ListenerSet;
   /** CPU-profile the measured windows and write `<kind>.cpuprofile` here. */
   profileDir?: string;
 }
@@ -37,6 +38,7 @@ export async function spawnTarget(kind: TargetKind, options: SpawnOptions): Prom
       ...process.env,
       BENCH_SIGNING_SECRET: options.signingSecret,
       BENCH_LOG_LEVEL: options.logLevel,
+      BENCH_LISTENERS: options.listeners,
       BENCH_PROFILE_DIR: options.profileDir ?? '',
     },
     // Log lines (stdout) go to /dev/null: still formatted and written, as in production, but not onto the table.

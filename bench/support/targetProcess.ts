@@ -40,10 +40,11 @@ async function main(): Promise<void> {
   const kind = process.argv[2] as TargetKind;
   const signingSecret = process.env.BENCH_SIGNING_SECRET;
   const logLevel = process.env.BENCH_LOG_LEVEL === 'info' ? 'info' : 'silent';
+  const listeners = process.env.BENCH_LISTENERS === 'production' ? 'production' : 'core';
   if (!TARGET_KINDS.includes(kind) || !signingSecret || !process.send) {
     throw new Error('usage: forked by the bench with a target kind and BENCH_SIGNING_SECRET');
   }
-  const target: RunningTarget = await startTarget(kind, { signingSecret, logLevel });
+  const target: RunningTarget = await startTarget(kind, { signingSecret, logLevel, listeners });
 
   let start = { cpu: process.cpuUsage(), wall: performance.now(), elu: performance.eventLoopUtilization() };
   let handledAtStart = 0;

@@ -15,6 +15,22 @@ export interface FacetOption {
 
 /** Slack's cap on the options of one external select. */
 export const MAX_OPTIONS = 100;
+/**
+ * How much of what a person typed a typeahead looks at. No facet value's name comes near it, and Slack sends
+ * whatever the field holds (a pasted page, or a forged payload of any size), which would otherwise be normalized,
+ * compared with every name of a list, sent to LinkedIn and kept as a cache key.
+ */
+export const MAX_TYPEAHEAD_QUERY = 100;
+
+/** What a typeahead is asked with: the typed text's first MAX_TYPEAHEAD_QUERY characters; not text → ''. */
+export function typeaheadText(query: unknown): string {
+  if (typeof query !== 'string') return '';
+  let head = query.trimStart().slice(0, MAX_TYPEAHEAD_QUERY);
+  // Cutting may leave half of a surrogate pair, which cannot be URL-encoded for LinkedIn.
+  if (/[\uD800-\uDBFF]$/.test(head)) head = head.slice(0, -1);
+  return head;
+}
+
 /** Full listings are paged; the small facets have a few dozen values, so one page is plenty. */
 const STATIC_PAGE = 500;
 
@@ -30,7 +46,8 @@ export interface FacetOptions {
   allStaticOptions(token: string): Promise<Partial<Record<string, FacetOption[]>>>;
   /**
    * Options for a typeahead (Slack `block_suggestion`): the small facets are filtered locally, the large ones
-   * ask LinkedIn's typeahead. Deduplicated by URN, at most `limit` (≤ 100).
+   * ask LinkedIn's typeahead. Deduplicated by URN, at most `limit` (≤ 100). Only the first MAX_TYPEAHEAD_QUERY
+   * characters of `query` are used.
    */
   suggest(token: string, facetUrn: string, query: string, opts?: { limit?: number }): Promise<FacetOption[]>;
   clear(): void;
@@ -74,7 +91,7 @@ const dedupe = (options: FacetOption[], limit: number): FacetOption[] => {
  * (from three characters on, where it stops being noise) names containing it anywhere.
  */
 export function filterOptions(options: readonly FacetOption[], query: string): FacetOption[] {
-  const q = normalizeName(query);
+  const q = normalizeName(typeaheadText(query));
   if (q === '') return [...options];
   const ranked: Array<{ option: FacetOption; rank: number; index: number }> = [];
   options.forEach((option, index) => {
@@ -117,7 +134,8 @@ export function createFacetOptions(deps: FacetOptionsDeps): FacetOptions {
       });
       return out;
     },
-    async suggest(token, facetUrn, query, opts = {}) {
+    async suggest(token, facetUrn, typed, opts = {}) {
+      const query = typeaheadText(typed);
       const limit = Math.min(MAX_OPTIONS, Math.max(1, Math.floor(opts.limit ?? MAX_OPTIONS)));
       if (isStatic(facetUrn)) {
         return dedupe(filterOptions(await staticOptions(token, facetUrn), query), limit);

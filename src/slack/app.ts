@@ -15,6 +15,7 @@ import { registerLinkingActions } from './actions/linking.js';
 import { registerCommands } from './commands/index.js';
 import { registerEvents } from './events/index.js';
 import { FastifyReceiver, type FastifyReceiverOptions } from './receiver.js';
+import { createListenerRouter, type SlackListeners } from './router.js';
 
 export interface SlackDeps {
   config: Config;
@@ -33,7 +34,7 @@ export type AudienceCommandHandler = (args: AudienceCommandArgs) => Promise<void
 export interface SlackExtension {
   name: string;
   /** Registers Bolt listeners (actions, views, options, events), like the core folders do. */
-  register?(app: App, deps: SlackDeps): void;
+  register?(app: SlackListeners, deps: SlackDeps): void;
   /**
    * `/audience` with no sub-command or with query text (anything that is not a known sub-command): the query
    * flow. `command.text` is the full text. Without one, the person gets the help.
@@ -46,9 +47,18 @@ export interface SlackExtension {
 }
 
 /** A listener folder: `commands/`, `actions/`, `events/` (and `views/`, `options/` when they exist). */
-export type RegisterListeners = (app: App, deps: SlackDeps, extensions: readonly SlackExtension[]) => void;
+export type RegisterListeners = (app: SlackListeners, deps: SlackDeps, extensions: readonly SlackExtension[]) => void;
 
 const CORE_LISTENERS: readonly RegisterListeners[] = [registerCommands, registerLinkingActions, registerEvents];
+
+/**
+ * Bolt options every App of ours runs with (each of Bolt's global middlewares costs every request a copy of its
+ * arguments; bench/README.md, "Slack request load"):
+ * - no conversation store: no listener reads `context.conversation`, and Bolt's default in-memory one looks every
+ *   request's channel up and builds an Error (with its stack) for each miss, about 8% of a slash command's CPU;
+ * - no `ignoreSelf` middleware: the listener router (router.ts) skips the bot's own events the same way.
+ */
+export const BOLT_APP_DEFAULTS = { convoStore: false, ignoreSelf: false } as const;
 
 export interface BuildSlackAppOptions {
   deps: SlackDeps;
@@ -99,6 +109,7 @@ export function buildSlackApp(options: BuildSlackAppOptions): SlackApp {
     authorize: singleWorkspaceAuthorize(options.botToken, deps.client, options.botIdentity, logger),
     logger: toBoltLogger(deps.logger),
     clientOptions: options.clientOptions,
+    ...BOLT_APP_DEFAULTS,
   });
 
   // Rethrown so the receiver sees the failure: it logs it (once) and, when nothing was acked yet, answers 500
@@ -107,9 +118,7 @@ export function buildSlackApp(options: BuildSlackAppOptions): SlackApp {
     throw error;
   });
 
-  const extensions = options.extensions ?? [];
-  for (const register of CORE_LISTENERS) register(app, deps, extensions);
-  for (const extension of extensions) extension.register?.(app, deps);
+  registerListeners(app, deps, options.extensions ?? []);
 
   return {
     app,
@@ -122,6 +131,17 @@ export function buildSlackApp(options: BuildSlackAppOptions): SlackApp {
       if (socketMode) await app.stop();
     },
   };
+}
+
+/**
+ * The core folders, then the extensions, on one listener router (see router.ts for why not on the App itself).
+ * Exported for benches that run the same listeners on another receiver.
+ */
+export function registerListeners(app: App, deps: SlackDeps, extensions: readonly SlackExtension[]): void {
+  const router = createListenerRouter();
+  for (const register of CORE_LISTENERS) register(router.listeners, deps, extensions);
+  for (const extension of extensions) extension.register?.(router.listeners, deps);
+  router.attach(app);
 }
 
 /**

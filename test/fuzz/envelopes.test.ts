@@ -14,11 +14,11 @@ import {
   type FuzzWorld,
   LIAM,
   MAYA,
-  notPrototypeKey,
   PROPERTY_TIMEOUT_MS,
   problemsWith,
   RUNS,
   sendRaw,
+  withPrototypeNames,
 } from './support.js';
 
 const EVENT_TYPES = [
@@ -33,7 +33,7 @@ const EVENT_TYPES = [
 ];
 
 const scalar = fc.oneof(
-  fc.string({ maxLength: 20 }).filter(notPrototypeKey),
+  withPrototypeNames(fc.string({ maxLength: 20 })),
   fc.integer(),
   fc.boolean(),
   fc.constant(null),
@@ -143,7 +143,7 @@ describe('envelopes, malformed', () => {
       await fc.assert(
         fc.asyncProperty(
           fc.oneof(
-            fc.object({ maxDepth: 2, key: fc.string({ maxLength: 10 }).filter(notPrototypeKey) }),
+            fc.object({ maxDepth: 2, key: withPrototypeNames(fc.string({ maxLength: 10 })) }),
             fc.record({
               type: fc.constantFrom('event_callback', 'block_actions', 'view_submission', 'block_suggestion'),
             }),
@@ -183,7 +183,7 @@ describe('envelopes, malformed', () => {
               fc.constantFrom('payload', 'command', 'ssl_check', 'type', 'team_id', 'user_id'),
               fc.string({ maxLength: 8 }),
             ),
-            fc.string({ maxLength: 50 }).filter(notPrototypeKey),
+            withPrototypeNames(fc.string({ maxLength: 50 })),
             { maxKeys: 5 },
           ),
           async (fields) => {

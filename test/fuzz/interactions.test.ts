@@ -24,7 +24,6 @@ import {
   type FuzzWorld,
   LIAM,
   MAYA,
-  notPrototypeKey,
   PROPERTY_TIMEOUT_MS,
   problemsWith,
   RUNS,
@@ -32,6 +31,7 @@ import {
   sendPayload,
   sendRaw,
   whatReached,
+  withPrototypeNames,
 } from './support.js';
 
 /** Buttons and menus on answers, the App Home and link prompts: a person clicked and waits for something. */
@@ -243,11 +243,11 @@ describe('interactivity, malformed', () => {
     'block_actions missing actions, with odd actions, a wrong type or no user: 2xx/4xx and nothing thrown',
     async () => {
       const { t } = world;
-      // `actions` that is not a list of objects, and users without an id, fail inside Bolt before any ack: see
-      // the known-bug tests in bugs.test.ts. Here: everything else a block_actions payload can get wrong.
       const oddActions = fc.oneof(
         fc.constant(undefined),
         fc.constant([]),
+        fc.anything({ maxDepth: 1 }),
+        fc.array(fc.anything({ maxDepth: 0 }), { minLength: 1, maxLength: 2 }),
         fc.array(
           fc.record(
             {
@@ -270,9 +270,16 @@ describe('interactivity, malformed', () => {
       await fc.assert(
         fc.asyncProperty(
           oddActions,
-          // view_closed without a view, and user or team ids that are not strings, are known bugs (bugs.test.ts).
           fc.oneof(
-            fc.constantFrom('block_actions', 'interactive_message', 'message_action', 'shortcut', 'dialog_submission'),
+            fc.constantFrom(
+              'block_actions',
+              'interactive_message',
+              'message_action',
+              'shortcut',
+              'dialog_submission',
+              'view_closed',
+              'view_submission',
+            ),
             fc.string({ maxLength: 20 }),
             fc.anything({ maxDepth: 0 }),
           ),
@@ -282,12 +289,13 @@ describe('interactivity, malformed', () => {
             fc.constant(null),
             fc.string(),
             fc.constant({ id: 'UMAYA' }),
+            fc.record({ id: fc.oneof(fc.constant(''), fc.anything({ maxDepth: 0 })) }),
           ),
           fc.oneof(
             fc.constant('keep'),
             fc.constant(undefined),
             fc.constant(null),
-            fc.record({ id: fc.string({ maxLength: 12 }).filter(notPrototypeKey) }),
+            fc.record({ id: fc.oneof(withPrototypeNames(fc.string({ maxLength: 12 })), fc.anything({ maxDepth: 0 })) }),
           ),
           async (actions, type, user, team) => {
             const payload: Record<string, unknown> = blockActions({

@@ -2,14 +2,19 @@
  * The receiver on its own: a real Bolt App on a real Fastify instance, with listeners written for the test.
  * The whole bot's behaviour through the same receiver is covered in commands/linking tests.
  */
+
+import { Writable } from 'node:stream';
 import { App } from '@slack/bolt';
+import fc from 'fast-check';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logging.js';
+import { createLogger, type Logger } from '../../src/logging.js';
+import { requestLogging, requestServerOptions } from '../../src/observability/requestLogging.js';
 import {
   DEDUPE_DEFAULTS,
   FastifyReceiver,
   type FastifyReceiverOptions,
+  parseForm,
   RecentDeliveries,
 } from '../../src/slack/receiver.js';
 import { createFakeSlack } from '../support/fakeSlack.js';
@@ -81,6 +86,14 @@ async function harness(
   return { server, app, runs };
 }
 
+const FORM = 'application/x-www-form-urlencoded';
+const interaction = (payload: Record<string, unknown>) => `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+const press = () => blockActions({ actionId: 'press', userId: 'U1' });
+const appHomeOpenedWith = (fields: Record<string, unknown>) => {
+  const envelope = appHomeOpened({ userId: 'U1' });
+  return { ...envelope, event: { ...(envelope.event as Record<string, unknown>), ...fields } };
+};
+
 describe('FastifyReceiver', () => {
   it('runs a slash command listener and answers with its ack body', async () => {
     const { server, runs } = await harness();
@@ -100,11 +113,58 @@ describe('FastifyReceiver', () => {
     expect(runs).toEqual(['options:Pyt', 'options:Pyt']);
   });
 
+  it('serialises a frozen ack body once and answers it as JSON every time', async () => {
+    const body = Object.freeze({ text: 'the same for everyone', blocks: Object.freeze([]) });
+    const { server } = await harness({}, (app) => {
+      app.command('/audience', async ({ ack }) => {
+        await ack(body);
+      });
+    });
+    for (let i = 0; i < 2; i++) {
+      const res = await server.inject(signCommand(slashCommand({ text: `${i}` }), sign()));
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.json()).toEqual({ text: 'the same for everyone', blocks: [] });
+    }
+  });
+
   it('acks events itself (Bolt) and runs the listener', async () => {
     const { server, runs } = await harness();
     const res = await server.inject(signEvent(appHomeOpened({ userId: 'U42' }), sign()));
     expect(res.statusCode).toBe(200);
     expect(runs).toEqual(['event:U42']);
+  });
+
+  it('gives listeners the request’s logger (with its request id) as context.requestLog', async () => {
+    const written: string[] = [];
+    const logger = createLogger(
+      'info',
+      new Writable({
+        write(chunk, _encoding, done) {
+          written.push(String(chunk));
+          done();
+        },
+      }),
+    );
+    const receiver = new FastifyReceiver({ signingSecret, logger, processBeforeResponse: true });
+    const app = new App({
+      receiver,
+      authorize: async () => ({ botToken: 'xoxb-test', botId: 'BBOT', botUserId: 'UBOT' }),
+    });
+    app.command('/audience', async ({ ack, context }) => {
+      (context.requestLog as Logger).info('from the listener');
+      await ack();
+    });
+    const server = Fastify({ loggerInstance: logger, ...requestServerOptions() });
+    servers.push(server);
+    await server.register(requestLogging);
+    await server.register(receiver.plugin);
+    const res = await server.inject(
+      signCommand(slashCommand({ text: 'x' }), sign({ headers: { 'x-request-id': 'slack-req-7' } })),
+    );
+    expect(res.statusCode).toBe(200);
+    const lines = written.map((line) => JSON.parse(line) as { msg: string; reqId?: string });
+    expect(lines.find((l) => l.msg === 'from the listener')?.reqId).toBe('slack-req-7');
   });
 
   it('keeps normal JSON parsing on routes outside the Slack plugin', async () => {
@@ -267,6 +327,42 @@ describe('FastifyReceiver', () => {
     });
   });
 
+  describe('form bodies (parseForm)', () => {
+    // Form bodies are ASCII (Slack percent-encodes the rest); the pieces favour what form encoding is made of,
+    // escapes of valid and broken UTF-8 included.
+    const formPiece = fc.oneof(
+      fc.constantFrom('&', '=', '+', '%', '%2', '%2B', '%26', '%3D', '%C3%A9', '%C3', '%E2%82', '%zz', '__proto__'),
+      fc.string({ unit: 'binary-ascii', maxLength: 6 }),
+    );
+    const formBody = fc.array(formPiece, { maxLength: 30 }).map((pieces) => pieces.join(''));
+
+    it('reads what URLSearchParams reads, in one pass', () => {
+      fc.assert(
+        fc.property(formBody, (body) => {
+          // Its constructor also drops a leading `?` (a query string's); a body is not one.
+          fc.pre(!body.startsWith('?'));
+          const expected = Object.fromEntries([...new URLSearchParams(body)].filter(([name]) => name !== '__proto__'));
+          const hasFields = [...new URLSearchParams(body)].length > 0;
+          const parsed = parseForm(body);
+          if (!hasFields) expect(parsed).toBeUndefined();
+          else expect({ ...parsed }).toEqual(expected);
+        }),
+        { numRuns: 2_000 },
+      );
+    });
+
+    it('keeps raw non-ASCII characters beside broken escapes (where Node’s URLSearchParams mangles them)', () => {
+      expect(parseForm('text=%C3%A9t%C3%A9')).toEqual({ text: 'été' });
+      expect(parseForm('text=%zz+caf\u00e9+%E2%82')).toEqual({ text: '%zz café \ufffd' });
+    });
+
+    it('never gives a body a prototype of its choosing', () => {
+      const parsed = parseForm('__proto__=x&command=%2Faudience');
+      expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
+      expect(parsed).toEqual({ command: '/audience' });
+    });
+  });
+
   describe('the dedupe window (RecentDeliveries)', () => {
     const { ttlMs, maxEntries } = DEDUPE_DEFAULTS;
 
@@ -335,6 +431,21 @@ describe('FastifyReceiver', () => {
       ],
       ['an unsupported content type', 'hello', 'text/plain'],
       ['an empty body', '', 'application/json'],
+      // Shapes Bolt 5 assumes and crashes on (a 500) before any listener runs.
+      ['a command from a team id like "valueOf"', 'command=%2Faudience&team_id=valueOf&user_id=U1', FORM],
+      ['block_actions whose actions are not a list', interaction({ ...press(), actions: 'press' }), FORM],
+      ['block_actions whose action has no id', interaction({ ...press(), actions: [{ value: 'x' }] }), FORM],
+      ['an interaction from a user with an empty id', interaction({ ...press(), user: { id: '' } }), FORM],
+      ['an interaction from a team whose id is not text', interaction({ ...press(), team: { id: false } }), FORM],
+      ['an interaction from a team "constructor"', interaction({ ...press(), team: { id: 'constructor' } }), FORM],
+      ['view_closed without a view', interaction({ type: 'view_closed', user: { id: 'U1' } }), FORM],
+      ['an event whose user is null', JSON.stringify(appHomeOpenedWith({ user: null })), 'application/json'],
+      ['an event whose channel is a number', JSON.stringify(appHomeOpenedWith({ channel: 7 })), 'application/json'],
+      [
+        'an event whose authorization names no workspace',
+        JSON.stringify({ ...appHomeOpened(), authorizations: [null] }),
+        'application/json',
+      ],
     ])('answers 400 to %s, signed correctly, without running a listener', async (_label, body, contentType) => {
       const { server, runs } = await harness();
       const res = await server.inject(signedRequest(body, contentType, sign()));

@@ -83,16 +83,26 @@ const words = (s: string): string[] => s.split(/[^\p{L}\p{N}+#&.]+/u).filter((w)
  * when it does not match at all.
  */
 export function typeaheadRank(name: string, query: string): number | undefined {
-  const n = fold(name);
+  return typeaheadMatcher(query)(name);
+}
+
+/**
+ * typeaheadRank for one query against many names: the query is folded and split once, not once per name, and
+ * each of its words is checked once however often it repeats, so a long query costs its length once.
+ */
+export function typeaheadMatcher(query: string): (name: string) => number | undefined {
   const q = fold(query).trim();
-  if (q === '') return undefined;
-  if (n === q) return 0;
-  if (n.startsWith(q)) return 1;
-  const nameWords = words(n);
-  const queryWords = words(q);
-  if (queryWords.length > 0 && queryWords.every((qw) => nameWords.some((w) => w.startsWith(qw)))) return 2;
-  if (n.includes(q)) return 3;
-  return undefined;
+  const queryWords = [...new Set(words(q))];
+  return (name) => {
+    if (q === '') return undefined;
+    const n = fold(name);
+    if (n === q) return 0;
+    if (n.startsWith(q)) return 1;
+    const nameWords = words(n);
+    if (queryWords.length > 0 && queryWords.every((qw) => nameWords.some((w) => w.startsWith(qw)))) return 2;
+    if (n.includes(q)) return 3;
+    return undefined;
+  };
 }
 
 const GEO_ENTITY_TYPES: Record<string, GeoLevel> = {
@@ -120,12 +130,13 @@ function typeahead(req: RestRequest): RestResponse {
   const { catalog, engine } = req.ctx;
   const list = entitiesOf(catalog, facet.kind);
   const popularity = engine.popularity(facet.kind);
+  const rankOf = typeaheadMatcher(query);
   const ranked: Array<{ i: number; rank: number }> = [];
   list.forEach((e, i) => {
     if (level && (e as { level?: GeoLevel }).level !== level) return;
     // A geo's own name ("Buffalo") beats a match through its parents ("…, New York, United States").
-    const own = facet.kind === 'geo' ? typeaheadRank(e.name.split(', ')[0]!, query) : undefined;
-    const full = own === undefined ? typeaheadRank(e.name, query) : undefined;
+    const own = facet.kind === 'geo' ? rankOf(e.name.split(', ')[0]!) : undefined;
+    const full = own === undefined ? rankOf(e.name) : undefined;
     const rank = own ?? (full === undefined ? undefined : full + (facet.kind === 'geo' ? 4 : 0));
     if (rank !== undefined) ranked.push({ i, rank });
   });

@@ -3,7 +3,7 @@
  * workspace chart style picker (admins and owners only), and the URL button of link prompts. Also
  * `linkPromptFor`, for any flow that finds the person unlinked.
  */
-import type { App, BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
 import type { SlackUserKey } from '../../db/types.js';
 import { NotLinkedError, RelinkRequiredError } from '../../errors.js';
 import type { LinkContext } from '../../linking/types.js';
@@ -13,6 +13,7 @@ import { CHART_STYLE_ACTION_ID, chartStyleRefusedMessage, SERVER_DEFAULT_STYLE }
 import type { SlackMessage } from '../blocks/kit.js';
 import { LINK_ACTION_IDS, type LinkPromptReason, linkModal, linkPromptMessage } from '../blocks/linking.js';
 import { isWorkspaceAdmin, publishHome } from '../events/home.js';
+import type { SlackListeners } from '../router.js';
 
 /**
  * The private message that asks the person to link (or link again), with a fresh one-time link. For flows that
@@ -33,7 +34,7 @@ const keyOf = (body: BlockAction): SlackUserKey => ({
   userId: body.user.id,
 });
 
-export const registerLinkingActions: RegisterListeners = (app: App, deps: SlackDeps) => {
+export const registerLinkingActions: RegisterListeners = (app: SlackListeners, deps: SlackDeps) => {
   // A URL button opens the browser by itself; Slack still sends the click, which only needs acknowledging.
   app.action<BlockAction<ButtonAction>>(LINK_ACTION_IDS.openLink, async ({ ack }) => {
     await ack();

@@ -2,12 +2,12 @@
  * The `/audience` dispatcher. The first word picks a sub-command (link, status, unlink, help, or one added by an
  * extension); anything else, including no text at all, is a query and belongs to the query flow.
  */
-import type { App } from '@slack/bolt';
 import type { SlackUserKey } from '../../db/types.js';
 import { isCodedError, NotLinkedError, RelinkRequiredError } from '../../errors.js';
 import { linkPromptFor } from '../actions/linking.js';
 import type { AudienceCommandArgs, AudienceCommandHandler, SlackDeps, SlackExtension } from '../app.js';
 import { type SlackMessage, section } from '../blocks/kit.js';
+import type { SlackListeners } from '../router.js';
 import { helpMessage } from './help.js';
 import { linkCommand } from './link.js';
 import { statusCommand } from './status.js';
@@ -23,10 +23,16 @@ export function parseSubcommand(text: string): { word: string; rest: string } {
   return { word: match[1]!.toLowerCase(), rest: match[2]! };
 }
 
-export function registerAudienceCommand(app: App, deps: SlackDeps, extensions: readonly SlackExtension[]): void {
+export function registerAudienceCommand(
+  app: SlackListeners,
+  deps: SlackDeps,
+  extensions: readonly SlackExtension[],
+): void {
   const extraHelp = extensions.flatMap((e) => e.helpLines ?? []);
+  // The same for everyone: built once, and frozen so the receiver serialises it once too.
+  const helpAnswer = deepFreeze({ response_type: 'ephemeral' as const, ...helpMessage(extraHelp) });
   const help: AudienceCommandHandler = async ({ ack }) => {
-    await ack({ response_type: 'ephemeral', ...helpMessage(extraHelp) });
+    await ack(helpAnswer);
   };
 
   const subcommands: Record<string, AudienceCommandHandler> = {
@@ -95,4 +101,9 @@ export function messageForError(
       ? error.message
       : 'Something went wrong on our side. Please try again in a moment.';
   return { text, blocks: [section(text)] };
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value)) if (child !== null && typeof child === 'object') deepFreeze(child);
+  return Object.freeze(value);
 }

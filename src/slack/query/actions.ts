@@ -9,11 +9,12 @@
  * is a reply in that message's thread, for everyone there. When the answer is still private (the asker's DM),
  * the breakdown stays private too, as a reply in the DM thread; it is not shared on the person's behalf.
  */
-import type { App, BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
 import type { SlackUserKey, StoredQuery } from '../../db/types.js';
 import { QueryNotFoundError } from '../../errors.js';
 import { linkPromptFor } from '../actions/linking.js';
 import { ACTION, parseBreakDownValue } from '../blocks/actions.js';
+import type { SlackListeners } from '../router.js';
 import { formFromSpec } from '../views/audienceModal.js';
 import { answerPrivately, failureMessage, postAnswerInChannel, renderContextFor, sendRendered } from './deliver.js';
 import type { QueryFlow } from './flow.js';
@@ -237,7 +238,7 @@ async function rerun(flow: QueryFlow, client: WebClient, click: Click, queryId: 
   });
 }
 
-export function registerResultActions(app: App, flow: QueryFlow): void {
+export function registerResultActions(app: SlackListeners, flow: QueryFlow): void {
   const clickOf = (body: BlockAction): Click => ({ actor: actorOf(body), place: clickPlace(body) });
 
   app.action<BlockAction<ButtonAction>>(ACTION.shareToChannel, async ({ ack, body, action, client, context }) => {

@@ -10,6 +10,7 @@
  * message works from every entry point, keeps its buttons, and is replaced exactly by its `ts`.
  * Sharing then posts the same answer in the channel the query was asked in.
  */
+import { webApi } from '@slack/bolt';
 import { buildBreakdownChartConfig, buildComparisonChartConfig } from '../../charts/config.js';
 import { renderChartPng } from '../../charts/quickchart.js';
 import type { BarChartConfig } from '../../charts/types.js';
@@ -159,6 +160,84 @@ export function failureMessage(flow: QueryFlow, actor: SlackUserKey, error: unkn
 }
 
 /**
+ * Slack's refusals of chat.update after which the message is posted fresh instead: the message is gone or can no
+ * longer be edited (the person deleted the placeholder, …), or Slack failed for a moment. Not `invalid_blocks`
+ * (sendRendered sends the text fallback in place instead), nor refusals a new post would meet as well
+ * (`msg_too_long`, `no_text`, auth and scope errors): those are thrown.
+ */
+const REPOST_AFTER_CODES = new Set([
+  'message_not_found',
+  'cant_update_message',
+  'edit_window_closed',
+  'channel_not_found',
+  'ratelimited',
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+]);
+
+/** Whether a failed chat.update should be followed by posting the message fresh (see REPOST_AFTER_CODES). */
+export function shouldRepostAfter(error: unknown): boolean {
+  const code = slackErrorCode(error);
+  if (code !== undefined) return REPOST_AFTER_CODES.has(code);
+  // No answer from Slack's API itself: the network failed, Slack answered 5xx, or the rate limit outlasted the
+  // client's retries. The update may rarely have gone through anyway; a second copy beats a lost answer.
+  const clientCode = (error as { code?: unknown } | undefined)?.code;
+  if (clientCode === webApi.ErrorCode.RequestError || clientCode === webApi.ErrorCode.RateLimitedError) return true;
+  if (clientCode !== webApi.ErrorCode.HTTPError) return false;
+  const status = (error as { statusCode?: unknown }).statusCode;
+  return typeof status === 'number' && status >= 500;
+}
+
+/**
+ * Where an answer is shown: a message to replace (a placeholder, or the clicked one), or nowhere yet. Every
+ * placeholder the bot later replaces goes through show(), so a placeholder Slack will not replace never costs the
+ * person their answer, and exactly one message holds it.
+ */
+export interface AnswerSpot {
+  /** The message shown last, or undefined when the next show() posts fresh. */
+  readonly current: PostedMessage | undefined;
+  /**
+   * Replaces the current message with `message`; when there is none, or Slack will not replace it (see
+   * shouldRepostAfter), posts `message` fresh and makes that the current one. Other failures, `invalid_blocks`
+   * among them, are thrown with the current message kept, so a text fallback replaces the same message.
+   */
+  show(message: SlackMessage): Promise<PostedMessage>;
+}
+
+export function answerSpot(
+  flow: Pick<QueryFlow, 'logger'>,
+  client: WebClient,
+  post: (message: SlackMessage) => Promise<PostedMessage>,
+  replace?: PostedMessage,
+): AnswerSpot {
+  let current = replace;
+  return {
+    get current() {
+      return current;
+    },
+    async show(message) {
+      if (current) {
+        try {
+          await replaceMessage(client, current, message);
+          return current;
+        } catch (error) {
+          if (!shouldRepostAfter(error)) throw error;
+          flow.logger.warn(
+            { err: error, error_code: slackErrorCode(error) },
+            'Slack did not replace the message; posting it fresh',
+          );
+          current = undefined;
+        }
+      }
+      current = await post(message);
+      return current;
+    },
+  };
+}
+
+/**
  * The private answer: the placeholder at once, then the result or the error in its place. Resolves with the
  * stored query (done or failed), or undefined when the query could not even be stored.
  */
@@ -167,15 +246,17 @@ export async function answerPrivately(
   client: WebClient,
   answer: PrivateAnswer,
 ): Promise<StoredQuery | undefined> {
-  let spot: PostedMessage | undefined = answer.replace;
+  const spot = answerSpot(
+    flow,
+    client,
+    (message) => postDirect(client, answer.thread?.channel ?? answer.actor.userId, message, answer.thread?.ts),
+    answer.replace,
+  );
   try {
-    if (spot) await replaceMessage(client, spot, answer.pending);
-    else
-      spot = await postDirect(client, answer.thread?.channel ?? answer.actor.userId, answer.pending, answer.thread?.ts);
+    await spot.show(answer.pending);
   } catch (error) {
-    // The answer still comes: posted fresh below instead of replacing the placeholder.
-    flow.logger.warn({ err: error }, 'could not show the placeholder');
-    spot = undefined;
+    // Without a placeholder the answer still comes: in place of the clicked message, or posted fresh.
+    flow.logger.warn({ err: error, error_code: slackErrorCode(error) }, 'could not show the placeholder');
   }
 
   let query: StoredQuery | undefined;
@@ -188,31 +269,15 @@ export async function answerPrivately(
     if (!(error instanceof QueryFailedError)) flow.logger.warn({ err: error }, 'a query could not be run');
   }
 
-  const ctx = renderContextFor(flow, answer.actor, query);
-  const deliver = async (message: SlackMessage): Promise<PostedMessage> => {
-    if (spot) {
-      try {
-        await replaceMessage(client, spot, message);
-        return spot;
-      } catch (error) {
-        // invalid_blocks goes back to sendRendered for the text fallback; any other refusal (the placeholder was
-        // deleted, message_not_found…) must not swallow the answer: it is posted fresh instead.
-        if (slackErrorCode(error) === 'invalid_blocks') throw error;
-        flow.logger.warn({ err: error }, 'could not replace the placeholder; posting the answer fresh');
-        spot = undefined;
-      }
-    }
-    return postDirect(client, answer.thread?.channel ?? answer.actor.userId, message, answer.thread?.ts);
-  };
-
   if (failure !== undefined || !query) {
-    await deliver(failureMessage(flow, answer.actor, failure));
+    await spot.show(failureMessage(flow, answer.actor, failure));
     return query;
   }
   const done = query;
+  const ctx = renderContextFor(flow, answer.actor, done);
   const posted = await sendRendered(
     (fallback) => withNote(renderQueryMessage(done, { ...ctx, fallback }), answer.note),
-    deliver,
+    (message) => spot.show(message),
   );
   if (ctx.style === 'upload') await uploadChart(flow, client, done, posted);
   return done;

@@ -3,13 +3,14 @@
  * something has to come from LinkedIn), keeping it current as the person picks an account or a facet or adds
  * a group, and the submission, which is validated before anything is sent to LinkedIn.
  */
-import type { App, BlockAction, types, ViewOutput } from '@slack/bolt';
+import type { BlockAction, types, ViewOutput } from '@slack/bolt';
 import type { AudienceQuerySpec, SlackUserKey, StoredQuery } from '../../db/types.js';
 import { facetUrn, findTargetingFacet } from '../../linkedin/facets.js';
 import { validateInsightsRequest } from '../../linkedin/targeting.js';
 import type { MemberAdAccount } from '../../linkedin/types.js';
 import { linkPromptFor } from '../actions/linking.js';
 import type { SlackMessage } from '../blocks/kit.js';
+import type { SlackListeners } from '../router.js';
 import {
   AUDIENCE_MODAL_CALLBACK_ID,
   type AudienceModalForm,
@@ -252,7 +253,7 @@ const MODAL_UPDATE_ACTIONS = [
   MODAL_ACTION.addExcludeRow,
 ] as const;
 
-export function registerModal(app: App, flow: QueryFlow): void {
+export function registerModal(app: SlackListeners, flow: QueryFlow): void {
   for (const actionId of MODAL_UPDATE_ACTIONS) {
     app.action<BlockAction>(actionId, async ({ ack, body, client }) => {
       await ack();

@@ -4,10 +4,11 @@
  * selected ad account (for matched audiences) is read from private_metadata, never from the view state, which
  * Slack does not keep current in these payloads.
  */
-import type { App, BlockSuggestion } from '@slack/bolt';
-import { type FacetOption, filterOptions, MAX_OPTIONS } from '../../insights/facetOptions.js';
+import type { BlockSuggestion } from '@slack/bolt';
+import { type FacetOption, filterOptions, MAX_OPTIONS, typeaheadText } from '../../insights/facetOptions.js';
 import { facetUrn } from '../../linkedin/facets.js';
 import { LIMITS, option, type PlainTextOption } from '../blocks/kit.js';
+import type { SlackListeners } from '../router.js';
 import { decodeModalMetadata, FACET_VALUES_ACTION_PREFIX, facetFromValuesActionId } from '../views/audienceModal.js';
 import type { QueryFlow } from './flow.js';
 import { METADATA_ACCOUNT_KEY } from './modal.js';
@@ -43,17 +44,19 @@ const within = <T>(work: Promise<T>, ms: number, fallback: T): Promise<T> => {
 export async function suggestionsFor(flow: QueryFlow, body: BlockSuggestion): Promise<PlainTextOption[]> {
   const facet = facetFromValuesActionId(body.action_id);
   if (!facet) return [];
+  // Slack sends whatever the field holds; only its start is worth comparing with names.
+  const typed = typeaheadText(body.value);
   const actor = actorOf(body as Parameters<typeof actorOf>[0]);
   const token = await flow.linking.accessTokenFor(actor);
   if (facet === MATCHED_AUDIENCES) {
     const account = modalAccountOf(body.view?.private_metadata);
     if (!account) return [];
-    return toSlackOptions(filterOptions(await flow.adSegments(actor, token, account), body.value));
+    return toSlackOptions(filterOptions(await flow.adSegments(actor, token, account), typed));
   }
-  return toSlackOptions(await flow.facetOptions.suggest(token, facetUrn(facet), body.value, { limit: MAX_OPTIONS }));
+  return toSlackOptions(await flow.facetOptions.suggest(token, facetUrn(facet), typed, { limit: MAX_OPTIONS }));
 }
 
-export function registerOptions(app: App, flow: QueryFlow): void {
+export function registerOptions(app: SlackListeners, flow: QueryFlow): void {
   const prefix = new RegExp(`^${FACET_VALUES_ACTION_PREFIX.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
   app.options<'block_suggestion'>({ action_id: prefix }, async ({ ack, body }) => {
     const work = suggestionsFor(flow, body).catch((error: unknown) => {

@@ -4,7 +4,7 @@
  * modal. Viewers may look at an account's audiences but not save them: they are told so before typing a name,
  * and LinkedIn's own refusal reads the same.
  */
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { SlackUserKey, StoredQuery } from '../../db/types.js';
 import { QueryNotFoundError } from '../../errors.js';
 import { entityLabel } from '../../insights/describe.js';
@@ -13,6 +13,7 @@ import type { AdAccountRole } from '../../linkedin/types.js';
 import { ACTION } from '../blocks/actions.js';
 import { audienceFromCriteria, describeAudiencePlain } from '../blocks/audience.js';
 import { truncate } from '../blocks/kit.js';
+import type { SlackListeners } from '../router.js';
 import { failureMessage } from './deliver.js';
 import type { QueryFlow } from './flow.js';
 import { linkProblem } from './modal.js';
@@ -57,7 +58,7 @@ function readQueryId(privateMetadata: string | undefined): string | undefined {
   }
 }
 
-export function registerTemplate(app: App, flow: QueryFlow): void {
+export function registerTemplate(app: SlackListeners, flow: QueryFlow): void {
   app.action<BlockAction<ButtonAction>>(ACTION.saveTemplate, async ({ ack, body, action, client }) => {
     await ack();
     const actor = actorOf(body);
