@@ -91,10 +91,21 @@ export class RecentDeliveries {
     return at !== undefined && this.now() - at <= this.ttlMs;
   }
 
+  /** Whether `key` was recorded within the window; records it as seen now either way (see record). */
+  seen(key: string): boolean {
+    const now = this.now();
+    const at = this.seenAt.get(key);
+    this.recordAt(key, now, at !== undefined);
+    return at !== undefined && now - at <= this.ttlMs;
+  }
+
   /** Records `key` as seen now; a key seen again starts a new window (Slack's retries come minutes apart). */
   record(key: string): void {
-    const now = this.now();
-    this.seenAt.delete(key);
+    this.recordAt(key, this.now(), true);
+  }
+
+  private recordAt(key: string, now: number, maybePresent: boolean): void {
+    if (maybePresent) this.seenAt.delete(key);
     // A copy: a key cut from a request body is a V8 slice that would keep the whole body alive for the window
     // (measured: ~490 instead of ~140 bytes an entry for slash commands).
     this.seenAt.set(Buffer.from(key, 'utf8').toString('utf8'), now);
@@ -269,13 +280,9 @@ export class FastifyReceiver implements Receiver {
       if (classified.kind === 'options') return false;
       // Hashed on the first delivery too, or its first retry would find nothing to match.
       key = `body:${createHash('sha256').update(rawBody).digest('base64url')}`;
-      const duplicate = retryNum !== undefined && this.deliveries.has(key);
-      this.deliveries.record(key);
-      return duplicate;
+      return this.deliveries.seen(key) && retryNum !== undefined;
     }
-    const duplicate = this.deliveries.has(key);
-    this.deliveries.record(key);
-    return duplicate;
+    return this.deliveries.seen(key);
   }
 }
 

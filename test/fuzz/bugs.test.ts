@@ -1,7 +1,7 @@
 /**
- * What the soak and the fuzzing found, one request each. Fixed ones are plain tests. Open ones are `it.fails`:
- * each states the right behaviour, fails today for the reason named, and will start failing as a test when the
- * bug is fixed — then turn it into a plain `it`. Location and proposed fix are in each comment.
+ * What the soak and the fuzzing found, one request each, all fixed: each test states the right behaviour, and
+ * its comment says where the bug was and how it was fixed. A bug found and not yet fixed goes in as `it.fails`
+ * (it then starts failing as a test when the bug is fixed: turn it into a plain `it`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { facetUrn, findGroupByFacet } from '../../src/linkedin/facets.js';
@@ -51,7 +51,7 @@ describe('bugs found by the soak and the fuzzing', () => {
     expect(ex.res.statusCode).toBeLessThan(500);
   };
 
-  describe('fixed', () => {
+  describe('found by hand-written payloads', () => {
     // src/slack/commands/audience.ts: `text.trim is not a function` before the ack → 500. Now read as no text.
     it('a command whose text is not a string is answered, not a 500', async () => {
       const responseUrl = world.t.slack.responseUrl();
@@ -88,7 +88,7 @@ describe('bugs found by the soak and the fuzzing', () => {
     });
   });
 
-  describe('open', () => {
+  describe('found by the soak and fast-check', () => {
     // src/slack/query/deliver.ts, answerPrivately: when Slack would not replace the "Fetching…" placeholder (the
     // person deleted it: message_not_found; cant_update_message; an outage), the listener threw after the ack and
     // the answer never arrived, though the query was stored as done. Fixed: every placeholder is replaced through

@@ -366,6 +366,20 @@ describe('FastifyReceiver', () => {
   describe('the dedupe window (RecentDeliveries)', () => {
     const { ttlMs, maxEntries } = DEDUPE_DEFAULTS;
 
+    it('seen(): false the first time, true within the window, false again once it has passed', () => {
+      let now = 0;
+      const recent = new RecentDeliveries(1_000, 10, () => now);
+      expect(recent.seen('a')).toBe(false);
+      now += 1_000;
+      expect(recent.seen('a')).toBe(true);
+      // Seen again at 1,000: a new window starts there.
+      now += 1_000;
+      expect(recent.seen('a')).toBe(true);
+      now += 1_001;
+      expect(recent.seen('a')).toBe(false);
+      expect(recent.size).toBe(1);
+    });
+
     it('by default remembers a delivery through Slack’s retries after 1 and 5 minutes at 100 deliveries a second', () => {
       let now = 1_800_000_000_000;
       const recent = new RecentDeliveries(ttlMs, maxEntries, () => now);

@@ -3,6 +3,7 @@
  * the arguments Bolt would give it, and nothing else runs.
  */
 import { App, type Receiver } from '@slack/bolt';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BOLT_APP_DEFAULTS } from '../../src/slack/app.js';
 import { createListenerRouter, type SlackListeners } from '../../src/slack/router.js';
@@ -211,5 +212,61 @@ describe('createListenerRouter', () => {
     expect(() => router.listeners.command('/audience', listener, listener)).toThrow(/exactly one listener/);
     router.attach(new App({ receiver, authorize: async () => ({ botToken: 'xoxb-test' }) }));
     expect(() => router.listeners.command('/late', listener)).toThrow(/after the router was attached/);
+  });
+});
+
+describe('createListenerRouter against Bolt’s own matching', () => {
+  // The same registrations on an App (Bolt matches) and through the router; any request must run the same ones.
+  const registrations = (app: SlackListeners, seen: string[]) => {
+    const note = (label: string) => async (args: any) => {
+      seen.push(label);
+      await args.ack?.();
+    };
+    app.command('/audience', note('command:/audience'));
+    app.command('/other', note('command:/other'));
+    app.action('share', note('action:share'));
+    app.action('rerun', note('action:rerun'));
+    app.action(/^facet_/, note('action:/^facet_/'));
+    app.view('modal', note('view:modal'));
+    app.view({ callback_id: 'modal', type: 'view_closed' }, note('closed:modal'));
+    app.view({ callback_id: 'either' }, note('view:either'));
+    app.options({ action_id: /^facet_values:/ }, note('options:/^facet_values:/'));
+    app.options('pick', note('options:pick'));
+    app.event('app_home_opened', note('event:app_home_opened'));
+    app.event('member_joined_channel', note('event:member_joined_channel'));
+  };
+
+  const ids = fc.constantFrom('share', 'rerun', 'facet_x', 'facet_values:skills', 'pick', 'modal', 'either', 'other');
+  const user = fc.constantFrom('U1', 'UBOT');
+  const request = fc.oneof(
+    fc.record({ name: fc.constantFrom('/audience', '/other', '/none') }).map(({ name }) => command(name)),
+    fc.record({ id: ids }).map(({ id }) => blockAction(id)),
+    fc
+      .record({ type: fc.constantFrom('view_submission', 'view_closed') as fc.Arbitrary<'view_submission'>, id: ids })
+      .map(({ type, id }) => view(type, id)),
+    fc.record({ id: ids }).map(({ id }) => suggestion(id)),
+    fc
+      .record({ type: fc.constantFrom('app_home_opened', 'member_joined_channel', 'team_join'), user })
+      .map(({ type, user }) => ({ ...event(type), event: { type, user, channel: 'C1', event_ts: '1.2' } })),
+  );
+
+  it('runs the listeners Bolt would run, for any request', async () => {
+    const native = new App({
+      receiver,
+      authorize: async () => ({ botToken: 'xoxb-test', botId: 'BBOT', botUserId: 'UBOT' }),
+    });
+    const nativeSeen: string[] = [];
+    registrations(native as unknown as SlackListeners, nativeSeen);
+    const routed = appWith(registrations);
+    await fc.assert(
+      fc.asyncProperty(request, async (body) => {
+        nativeSeen.length = 0;
+        routed.seen.length = 0;
+        await native.processEvent({ body: structuredClone(body), ack: async () => {} });
+        await routed.send(structuredClone(body));
+        expect([...routed.seen].sort()).toEqual([...nativeSeen].sort());
+      }),
+      { numRuns: 300 },
+    );
   });
 });

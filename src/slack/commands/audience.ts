@@ -65,19 +65,31 @@ export function registerAudienceCommand(
  * (ephemeral) message, after it a `respond()`. People see a sentence, never a stack trace.
  */
 async function runGuarded(handler: AudienceCommandHandler, args: AudienceCommandArgs, deps: SlackDeps): Promise<void> {
-  let acked = false;
-  const ack: AudienceCommandArgs['ack'] = async (response) => {
-    acked = true;
-    await args.ack(response);
-  };
+  const guard = new AckGuard(args.ack);
+  // `args` is this request's own (Bolt builds it for each middleware call): its ack is swapped in place rather
+  // than copied with a new one, on the hot path of every command.
+  args.ack = guard.ack;
   try {
-    await handler({ ...args, ack });
+    await handler(args);
   } catch (error) {
     deps.logger.warn({ err: error, command: AUDIENCE_COMMAND }, 'an /audience command failed');
     const key = { teamId: args.command.team_id, userId: args.command.user_id };
     const message = messageForError(error, deps, key, args.command.channel_id, args.command.api_app_id);
-    if (!acked) await args.ack({ response_type: 'ephemeral', ...message });
+    if (!guard.acked) await guard.original({ response_type: 'ephemeral', ...message });
     else await args.respond({ response_type: 'ephemeral', ...message }).catch(() => undefined);
+  }
+}
+
+/** Bolt's ack, remembering whether it was called. A class: tsx names every named closure on each call. */
+class AckGuard {
+  acked = false;
+  readonly ack: AudienceCommandArgs['ack'];
+
+  constructor(readonly original: AudienceCommandArgs['ack']) {
+    this.ack = (response) => {
+      this.acked = true;
+      return original(response);
+    };
   }
 }
 
