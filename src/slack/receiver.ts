@@ -524,8 +524,9 @@ function classify(body: SlackPayload): Classified | undefined {
  */
 const SLACK_ID = /^[A-Z0-9]+$/;
 
+/** Absent, null or empty (some payloads carry `enterprise_id=` outside Enterprise Grid), or a Slack id. */
 function optionalId(value: unknown): boolean {
-  return value === undefined || value === null || (typeof value === 'string' && SLACK_ID.test(value));
+  return value === undefined || value === null || value === '' || (typeof value === 'string' && SLACK_ID.test(value));
 }
 
 function stringOrObject(value: unknown): boolean {
@@ -582,10 +583,11 @@ function viewClosedKey(body: SlackPayload): string | undefined {
 }
 
 /**
- * Ack bodies a listener built once and froze (the help, say) are serialised once: JSON.stringify of a Block Kit
- * message is about 5% of a slash command's CPU.
+ * Ack bodies a listener built once and froze (the help, say) are serialised once, to UTF-8 bytes: JSON.stringify
+ * of a Block Kit message was about 5% of a slash command's CPU, and a string body is copied into the response
+ * headers' string and encoded again on every write (about 4 KB of garbage per answer for the help).
  */
-const serialisedFrozenBodies = new WeakMap<object, string>();
+const serialisedFrozenBodies = new WeakMap<object, Buffer>();
 
 function sendAckBody(reply: FastifyReply, body: AckBody): FastifyReply {
   if (body === undefined || body === '') return reply.code(200).send();
@@ -593,7 +595,7 @@ function sendAckBody(reply: FastifyReply, body: AckBody): FastifyReply {
   if (!Object.isFrozen(body)) return reply.code(200).send(body);
   let json = serialisedFrozenBodies.get(body);
   if (json === undefined) {
-    json = JSON.stringify(body);
+    json = Buffer.from(JSON.stringify(body), 'utf8');
     serialisedFrozenBodies.set(body, json);
   }
   return reply.code(200).type('application/json; charset=utf-8').send(json);

@@ -113,6 +113,14 @@ describe('FastifyReceiver', () => {
     expect(runs).toEqual(['options:Pyt', 'options:Pyt']);
   });
 
+  it('takes ids as Slack sends them: an empty enterprise_id outside Enterprise Grid, an Enterprise Grid org', async () => {
+    const { server, runs } = await harness();
+    const plain = { ...slashCommand({ text: 'plain' }), enterprise_id: '', enterprise_name: '' };
+    const grid = { ...slashCommand({ text: 'grid', teamId: 'T0GRID1' }), enterprise_id: 'E0ORG42' };
+    for (const body of [plain, grid]) expect((await server.inject(signCommand(body, sign()))).statusCode).toBe(200);
+    expect(runs).toEqual(['command:plain', 'command:grid']);
+  });
+
   it('serialises a frozen ack body once and answers it as JSON every time', async () => {
     const body = Object.freeze({ text: 'the same for everyone', blocks: Object.freeze([]) });
     const { server } = await harness({}, (app) => {
