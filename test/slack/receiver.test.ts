@@ -520,6 +520,27 @@ describe('FastifyReceiver', () => {
       expect(res.body).toBe('');
     });
 
+    it('keeps every pending request to its own deadline, on one shared timer', async () => {
+      const { server } = await harness({ processBeforeResponse: false, ackDeadlineMs: 150 }, (app) => {
+        app.command('/audience', async ({ ack, command }) => {
+          const [delay, answer] = command.text.split(' ');
+          await new Promise((r) => setTimeout(r, Number(delay)));
+          await ack(answer);
+        });
+      });
+      const send = (text: string) => server.inject(signCommand(slashCommand({ text }), sign()));
+      // Staggered: the second slow one starts 100 ms after the first, so its deadline is 100 ms later.
+      const first = send('600 late-1');
+      const quick = send('10 quick');
+      await new Promise((r) => setTimeout(r, 100));
+      const second = send('600 late-2');
+      const [a, q, b] = await Promise.all([first, quick, second]);
+      // The slow ones were answered empty by their deadlines (their own acks come 450 ms later); the quick one by
+      // its listener, and its deadline did not answer it again.
+      expect(q.body).toBe('quick');
+      expect([a.body, b.body]).toEqual(['', '']);
+    });
+
     it('with processBeforeResponse, answers only after the listener finished its Web API calls', async () => {
       const order: string[] = [];
       const { server } = await harness({ processBeforeResponse: true }, (app) => {
