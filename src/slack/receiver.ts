@@ -164,11 +164,14 @@ export class FastifyReceiver implements Receiver {
   /** The Slack request URL as an encapsulated plugin: its raw-body parsers do not leak to sibling routes. */
   readonly plugin: FastifyPluginAsync = async (instance) => {
     instance.removeAllContentTypeParsers();
-    instance.addContentTypeParser(
-      '*',
-      { parseAs: 'string', bodyLimit: this.options.bodyLimit ?? DEFAULT_BODY_LIMIT },
-      (_request, body, done) => done(null, body),
-    );
+    const rawString = { parseAs: 'string', bodyLimit: this.options.bodyLimit ?? DEFAULT_BODY_LIMIT } as const;
+    const keepRaw = (_request: FastifyRequest, body: string | Buffer, done: (err: null, body: string) => void) =>
+      done(null, body as string);
+    // Slack's two content types by name: Fastify caches the parser it finds for those, while a request that only
+    // the catch-all matches has its content type parsed again every time. Anything else is read too, for the
+    // handler to refuse with a 400.
+    instance.addContentTypeParser(['application/x-www-form-urlencoded', 'application/json'], rawString, keepRaw);
+    instance.addContentTypeParser('*', rawString, keepRaw);
     // Out of the request scope (its promise hooks cost more than the rest of our request handling): listeners get
     // the request's logger from Bolt's context as `requestLog`.
     instance.post(this.path, { config: OUTSIDE_REQUEST_SCOPE }, (request, reply) => this.handle(request, reply));
@@ -437,17 +440,22 @@ function parseRetryNum(value: string | undefined): number | undefined {
  */
 export function parseForm(rawBody: string): Record<string, string> | undefined {
   let form: Record<string, string> | undefined;
+  const length = rawBody.length;
   let start = 0;
-  while (start < rawBody.length) {
+  // The next `=` at or after `start` (`length` when there is none). It only moves forward, so a long body of
+  // `&`-separated names without `=` stays linear (this runs before the signature check).
+  let nextEq = -1;
+  while (start < length) {
     let end = rawBody.indexOf('&', start);
-    if (end === -1) end = rawBody.length;
+    if (end === -1) end = length;
     if (end > start) {
-      // Searched within the pair only: a search to the end of the body for every pair would make a long body of
-      // `&`-separated names quadratic, and this runs before the signature check.
-      const pair = rawBody.slice(start, end);
-      const eq = pair.indexOf('=');
-      const name = decodeFormComponent(eq === -1 ? pair : pair.slice(0, eq));
-      const value = eq === -1 ? '' : decodeFormComponent(pair.slice(eq + 1));
+      if (nextEq < start) {
+        nextEq = rawBody.indexOf('=', start);
+        if (nextEq === -1) nextEq = length;
+      }
+      const hasValue = nextEq < end;
+      const name = decodeFormComponent(rawBody.slice(start, hasValue ? nextEq : end));
+      const value = hasValue ? decodeFormComponent(rawBody.slice(nextEq + 1, end)) : '';
       if (name !== '__proto__') {
         form ??= {};
         form[name] = value;
