@@ -86,33 +86,27 @@ export class RecentDeliveries {
     return this.seenAt.size;
   }
 
-  /** Whether `key` was recorded within the window. */
+  /** Whether `key` was seen within the window, without recording it (seen() records). */
   has(key: string): boolean {
     const at = this.seenAt.get(key);
     return at !== undefined && this.now() - at <= this.ttlMs;
   }
 
-  /** Whether `key` was recorded within the window; records it as seen now either way (see record). */
+  /**
+   * Whether `key` was seen within the window; records it as seen now either way. A key seen again starts a new
+   * window (Slack's retries come minutes apart).
+   */
   seen(key: string): boolean {
     const now = this.now();
     const at = this.seenAt.get(key);
-    this.recordAt(key, now, at !== undefined);
-    return at !== undefined && now - at <= this.ttlMs;
-  }
-
-  /** Records `key` as seen now; a key seen again starts a new window (Slack's retries come minutes apart). */
-  record(key: string): void {
-    this.recordAt(key, this.now(), true);
-  }
-
-  private recordAt(key: string, now: number, maybePresent: boolean): void {
-    if (maybePresent) this.seenAt.delete(key);
+    if (at !== undefined) this.seenAt.delete(key);
     // A copy: a key cut from a request body is a V8 slice that would keep the whole body alive for the window
     // (measured: ~490 instead of ~140 bytes an entry for slash commands).
     this.seenAt.set(Buffer.from(key, 'utf8').toString('utf8'), now);
     if (this.seenAt.size > this.max) this.seenAt.delete(this.seenAt.keys().next().value as string);
     // Expired keys are swept at most once a second: a request pays for the sweep only now and then.
     if (now - this.prunedAt >= 1_000) this.pruneExpired(now);
+    return at !== undefined && now - at <= this.ttlMs;
   }
 
   clear(): void {
@@ -364,7 +358,6 @@ class PendingAck {
 
   /** Called by AckDeadlines when no listener acked in time. */
   deadlinePassed(): void {
-    this.deadlines = undefined;
     this.answer({ kind: 'deadline' });
   }
 

@@ -394,14 +394,14 @@ describe('FastifyReceiver', () => {
       const perSecond = 100;
       const deliver = (seconds: number) => {
         for (let i = 0; i < seconds * perSecond; i += 1) {
-          recent.record(`trigger:${now}.${i}`);
+          recent.seen(`trigger:${now}.${i}`);
           now += 1000 / perSecond;
         }
       };
-      recent.record('event:EvFirst');
+      recent.seen('event:EvFirst');
       deliver(60);
       expect(recent.has('event:EvFirst')).toBe(true);
-      recent.record('event:EvFirst');
+      recent.seen('event:EvFirst');
       deliver(5 * 60);
       expect(recent.has('event:EvFirst')).toBe(true);
       // 36,000 other deliveries in between: a cache bounded by count alone at 10,000 would have forgotten it.
@@ -417,7 +417,7 @@ describe('FastifyReceiver', () => {
       let now = 0;
       const recent = new RecentDeliveries(60_000, 1_000, () => now);
       for (let i = 0; i < 2_500; i += 1) {
-        recent.record(`k${i}`);
+        recent.seen(`k${i}`);
         now += 1;
       }
       expect(recent.size).toBe(1_000);
@@ -429,12 +429,12 @@ describe('FastifyReceiver', () => {
     it('forgets a key after the window even when no sweep has run yet', () => {
       let now = 0;
       const recent = new RecentDeliveries(1_000, 10, () => now);
-      recent.record('a');
+      recent.seen('a');
       now += 1_000;
       expect(recent.has('a')).toBe(true);
       now += 1;
       expect(recent.has('a')).toBe(false);
-      recent.record('b');
+      recent.seen('b');
       expect(recent.size).toBe(1);
     });
   });
