@@ -1,20 +1,8 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, markErrorLogged, redactUrl, scrubSecrets, toBoltLogger } from '../../src/logging.js';
+import { markErrorLogged, redactUrl, scrubSecrets, toBoltLogger } from '../../src/logging.js';
+import { capturingLogger } from '../support/capturedLogs.js';
 
-function capture() {
-  const lines: string[] = [];
-  const logger = createLogger(
-    'debug',
-    new Writable({
-      write(chunk, _e, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    }),
-  );
-  return { logger, text: () => lines.join('') };
-}
+const capture = () => capturingLogger('debug');
 
 describe('logging redaction', () => {
   it('redacts credential fields wherever they sit', () => {

@@ -3,7 +3,6 @@
  * outcome callback, and the LinkedIn failure logger's contract (one line, same error rethrown, arguments never
  * logged).
  */
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/types.js';
 import { InvalidQueryError } from '../../src/errors.js';
@@ -13,7 +12,7 @@ import { type CacheLookup, createTtlCache } from '../../src/insights/ttlCache.js
 import { ServerError, UnauthorizedError } from '../../src/linkedin/errors.js';
 import { facetUrn } from '../../src/linkedin/facets.js';
 import { validateInsightsRequest } from '../../src/linkedin/targeting.js';
-import { createLogger, serializeError } from '../../src/logging.js';
+import { serializeError } from '../../src/logging.js';
 import { logLinkedInFailures } from '../../src/observability/linkedinErrors.js';
 import {
   ALICE,
@@ -25,6 +24,7 @@ import {
   spec,
   tokensFromLinks,
 } from '../insights/fakes.js';
+import { capturingLogger } from '../support/capturedLogs.js';
 
 describe('cache look-up callbacks', () => {
   it('reports hits, misses and loads joined while in flight, without changing what the cache returns', async () => {
@@ -88,27 +88,7 @@ describe('insights outcome callback', () => {
 });
 
 describe('LinkedIn failure logging', () => {
-  function capture() {
-    const out: string[] = [];
-    const logger = createLogger(
-      'debug',
-      new Writable({
-        write(chunk, _e, done) {
-          out.push(String(chunk));
-          done();
-        },
-      }),
-    );
-    return {
-      logger,
-      lines: () =>
-        out
-          .join('')
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => JSON.parse(l)),
-    };
-  }
+  const capture = () => capturingLogger('debug');
 
   it('logs a LinkedIn error once, rethrows it unchanged, and leaves everything else alone', async () => {
     const { logger, lines } = capture();

@@ -3,11 +3,10 @@
  * per request with a request id the caller can follow, nothing secret across a whole link flow, and a LinkedIn
  * failure written once with LinkedIn's code however many retries and layers it went through.
  */
-import { Writable } from 'node:stream';
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logging.js';
 import { requestLogging, requestServerOptions } from '../../src/observability/requestLogging.js';
+import { capturingLogger } from '../support/capturedLogs.js';
 import { TEST_TEAM_ID } from '../support/slackRequests.js';
 import { createTestApp, findButtonUrl, type TestApp } from '../support/testApp.js';
 import { readExposition } from './exposition.js';
@@ -107,16 +106,7 @@ describe('request ids and request lines', () => {
 
 describe('request loggers', () => {
   it('builds no child logger per request while the level is silent, and does again once the level is raised', async () => {
-    const written: string[] = [];
-    const logger = createLogger(
-      'silent',
-      new Writable({
-        write(chunk, _encoding, done) {
-          written.push(String(chunk));
-          done();
-        },
-      }),
-    );
+    const { logger, written, lines } = capturingLogger('silent');
     const server = Fastify({ loggerInstance: logger, ...requestServerOptions() });
     await server.register(requestLogging);
     let requestLogger: unknown;
@@ -134,7 +124,7 @@ describe('request loggers', () => {
       server.log.level = 'info';
       await server.inject({ method: 'GET', url: '/probe', headers: { 'x-request-id': 'loud-1' } });
       expect(requestLogger).not.toBe(server.log);
-      const logged = written.map((line) => JSON.parse(line) as LogLine);
+      const logged = lines<LogLine>();
       expect(logged.map((l) => [l.msg, l.reqId])).toEqual([
         ['from the handler', 'loud-1'],
         ['request completed', 'loud-1'],

@@ -2,28 +2,14 @@
  * The request scope on its own, and as the request-logging plugin applies it: the request's logger reaches work
  * that never sees the request, routes can stay out of it, and it is switched off once no request is in scope.
  */
-import { Writable } from 'node:stream';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { createLogger, type Logger } from '../../src/logging.js';
 import { OUTSIDE_REQUEST_SCOPE, requestLogging, requestServerOptions } from '../../src/observability/requestLogging.js';
 import { createRequestScope } from '../../src/observability/requestScope.js';
+import { capturingLogger } from '../support/capturedLogs.js';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
-
-function capturingLogger(): { logger: Logger; lines: () => Array<Record<string, unknown>> } {
-  const written: string[] = [];
-  const logger = createLogger(
-    'info',
-    new Writable({
-      write(chunk, _encoding, done) {
-        written.push(String(chunk));
-        done();
-      },
-    }),
-  );
-  return { logger, lines: () => written.map((line) => JSON.parse(line) as Record<string, unknown>) };
-}
 
 describe('createRequestScope', () => {
   const fallback = createLogger('silent');

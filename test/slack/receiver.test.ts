@@ -3,7 +3,6 @@
  * The whole bot's behaviour through the same receiver is covered in commands/linking tests.
  */
 
-import { Writable } from 'node:stream';
 import { App } from '@slack/bolt';
 import fc from 'fast-check';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -17,6 +16,7 @@ import {
   parseForm,
   RecentDeliveries,
 } from '../../src/slack/receiver.js';
+import { capturingLogger } from '../support/capturedLogs.js';
 import { createFakeSlack } from '../support/fakeSlack.js';
 import {
   appHomeOpened,
@@ -144,16 +144,7 @@ describe('FastifyReceiver', () => {
   });
 
   it('gives listeners the request’s logger (with its request id) as context.requestLog', async () => {
-    const written: string[] = [];
-    const logger = createLogger(
-      'info',
-      new Writable({
-        write(chunk, _encoding, done) {
-          written.push(String(chunk));
-          done();
-        },
-      }),
-    );
+    const { logger, lines } = capturingLogger('info');
     const receiver = new FastifyReceiver({ signingSecret, logger, processBeforeResponse: true });
     const app = new App({
       receiver,
@@ -171,8 +162,9 @@ describe('FastifyReceiver', () => {
       signCommand(slashCommand({ text: 'x' }), sign({ headers: { 'x-request-id': 'slack-req-7' } })),
     );
     expect(res.statusCode).toBe(200);
-    const lines = written.map((line) => JSON.parse(line) as { msg: string; reqId?: string });
-    expect(lines.find((l) => l.msg === 'from the listener')?.reqId).toBe('slack-req-7');
+    expect(lines<{ msg: string; reqId?: string }>().find((l) => l.msg === 'from the listener')?.reqId).toBe(
+      'slack-req-7',
+    );
   });
 
   it('keeps normal JSON parsing on routes outside the Slack plugin', async () => {

@@ -17,7 +17,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import type { LightMyRequestResponse } from 'fastify';
 import { type Config, loadConfig } from '../../src/config.js';
 import { LINK_CALLBACK_PATH } from '../../src/linking/service.js';
@@ -25,6 +24,7 @@ import { createLogger } from '../../src/logging.js';
 import { type AppHandles, createApp, type SlackExtensionFactory } from '../../src/main.js';
 import { buildSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { type Browser, createBrowser } from './browser.js';
+import { capturingLogger } from './capturedLogs.js';
 import { createFakeSlack, FAKE_SLACK_API_URL, type FakeSlack } from './fakeSlack.js';
 import {
   type BlockActionInput,
@@ -138,18 +138,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     now: () => clock.now(),
     redirectUriPrefixes: [`${config.publicUrl}${LINK_CALLBACK_PATH}`],
   });
-  const logs: string[] = [];
-  const logger = options.captureLogs
-    ? createLogger(
-        'debug',
-        new Writable({
-          write(chunk, _encoding, done) {
-            logs.push(String(chunk));
-            done();
-          },
-        }),
-      )
-    : createLogger('silent');
+  const captured = options.captureLogs ? capturingLogger('debug') : undefined;
+  const logs = captured?.written ?? [];
+  const logger = captured?.logger ?? createLogger('silent');
 
   let app: AppHandles;
   try {
