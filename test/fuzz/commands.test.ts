@@ -9,6 +9,7 @@ import { triggerId } from '../support/slackRequests.js';
 import {
   buildFuzzWorld,
   exchange,
+  expectClean,
   type FuzzWorld,
   LIAM,
   MAYA,
@@ -170,8 +171,7 @@ describe('slash commands, malformed', () => {
             for (const [name, value] of Object.entries(extra)) form.append(name, value);
             if (/^\s*unlink\b/i.test(form.get('text') ?? '')) return;
             const ex = await exchange(world, () => sendRaw(t, form.toString(), 'application/x-www-form-urlencoded'));
-            expect(problemsWith(world, ex)).toEqual([]);
-            expect(ex.res.statusCode).toBeLessThan(500);
+            expectClean(world, ex);
             // Slack shows the answer to a known sender of /audience through the response_url it gave.
             const waiting =
               fields.team_id.valid &&
@@ -223,8 +223,7 @@ describe('slash commands, malformed', () => {
             if (typeof body.text === 'string' && /^\s*unlink\b/i.test(body.text)) return;
             if (body.trigger_id === 'FRESH') body.trigger_id = triggerId();
             const ex = await exchange(world, () => sendRaw(t, JSON.stringify(body), 'application/json'));
-            expect(problemsWith(world, ex)).toEqual([]);
-            expect(ex.res.statusCode).toBeLessThan(500);
+            expectClean(world, ex);
           },
         ),
         { numRuns: RUNS },

@@ -10,6 +10,7 @@ import { TEST_APP_ID, TEST_TEAM_ID } from '../support/slackRequests.js';
 import {
   buildFuzzWorld,
   exchange,
+  expectClean,
   FORM,
   type FuzzWorld,
   LIAM,
@@ -77,8 +78,7 @@ describe('envelopes, malformed', () => {
                   : authorizations,
             };
             const ex = await exchange(world, () => sendRaw(t, JSON.stringify(envelope), 'application/json'));
-            expect(problemsWith(world, ex)).toEqual([]);
-            expect(ex.res.statusCode).toBeLessThan(500);
+            expectClean(world, ex);
           },
         ),
         { numRuns: RUNS },
@@ -162,8 +162,7 @@ describe('envelopes, malformed', () => {
                 ? new URLSearchParams({ payload: JSON.stringify(body) }).toString()
                 : JSON.stringify(body);
             const ex = await exchange(world, () => sendRaw(t, raw, contentType));
-            expect(problemsWith(world, ex)).toEqual([]);
-            expect(ex.res.statusCode).toBeLessThan(500);
+            expectClean(world, ex);
           },
         ),
         { numRuns: RUNS },
@@ -188,8 +187,7 @@ describe('envelopes, malformed', () => {
           ),
           async (fields) => {
             const ex = await exchange(world, () => sendRaw(t, new URLSearchParams(fields).toString(), FORM));
-            expect(problemsWith(world, ex)).toEqual([]);
-            expect(ex.res.statusCode).toBeLessThan(500);
+            expectClean(world, ex);
           },
         ),
         { numRuns: RUNS },

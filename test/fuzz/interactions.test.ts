@@ -21,6 +21,7 @@ import { blockActions, blockSuggestion, TEST_APP_ID, TEST_TEAM_ID, triggerId } f
 import {
   buildFuzzWorld,
   exchange,
+  expectClean,
   type FuzzWorld,
   LIAM,
   MAYA,
@@ -214,8 +215,7 @@ describe('interactivity, malformed', () => {
             if (type === 'button') action.value = value;
             else action.selected_option = { text: { type: 'plain_text', text: 'x' }, value };
             const ex = await exchange(world, () => sendPayload(t, base));
-            expect(problemsWith(world, ex)).toEqual([]);
-            expect(ex.res.statusCode).toBeLessThan(500);
+            expectClean(world, ex);
             // Someone who clicked one of the bot's buttons (as the bot renders them: a button's value, a menu's
             // selected option) is answered. (The "Link" URL button, which opens the browser itself, is not listed.)
             // A "Break down by" value that names no facet is not answered: a known bug (bugs.test.ts).
@@ -309,8 +309,7 @@ describe('interactivity, malformed', () => {
             if (user !== 'keep') payload.user = user;
             if (team !== 'keep') payload.team = team;
             const ex = await exchange(world, () => sendPayload(t, payload));
-            expect(problemsWith(world, ex)).toEqual([]);
-            expect(ex.res.statusCode).toBeLessThan(500);
+            expectClean(world, ex);
           },
         ),
         { numRuns: RUNS },
@@ -365,8 +364,7 @@ describe('interactivity, malformed', () => {
               is_enterprise_install: false,
             };
             const ex = await exchange(world, () => sendPayload(t, payload));
-            expect(problemsWith(world, ex)).toEqual([]);
-            expect(ex.res.statusCode).toBeLessThan(500);
+            expectClean(world, ex);
             // Our forms are answered: errors beside the inputs, a new view, or the answer in the person's DM.
             const ours = callbackId === AUDIENCE_MODAL_CALLBACK_ID || callbackId === TEMPLATE_MODAL_CALLBACK_ID;
             if (ours && ex.res.statusCode === 200) {
@@ -454,8 +452,7 @@ describe('interactivity, malformed', () => {
           payload.value = value;
           if (typeof actionId !== 'string') payload.action_id = actionId;
           const ex = await exchange(world, () => sendPayload(t, payload));
-          expect(problemsWith(world, ex)).toEqual([]);
-          expect(ex.res.statusCode).toBeLessThan(500);
+          expectClean(world, ex);
         }),
         { numRuns: RUNS },
       );

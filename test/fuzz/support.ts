@@ -5,6 +5,7 @@ import fc from 'fast-check';
  * (process guard and listener failures in the log), and what reached the person, read for leaks.
  */
 import type { LightMyRequestResponse } from 'fastify';
+import { expect } from 'vitest';
 import type { SlackUserKey, StoredQuery } from '../../src/db/types.js';
 import { queryFlowExtension } from '../../src/slack/query/index.js';
 import { entityNamed, linkAs, openModal, submitModal } from '../query/support.js';
@@ -170,4 +171,10 @@ export function problemsWith(world: FuzzWorld, ex: Exchange): string[] {
   for (const text of readable) problems.push(...leaksIn(text, world.secrets).map((l) => `leak: ${l}`));
   if (world.t.slack.unexpected.length > 0) problems.push(`unexpected URLs: ${world.t.slack.unexpected.splice(0)}`);
   return problems;
+}
+
+/** The bar every malformed request must clear: a 2xx/4xx, nothing thrown or logged as an error, nothing leaked. */
+export function expectClean(world: FuzzWorld, ex: Exchange): void {
+  expect(problemsWith(world, ex)).toEqual([]);
+  expect(ex.res.statusCode).toBeLessThan(500);
 }
