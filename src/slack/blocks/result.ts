@@ -297,17 +297,23 @@ export interface ResultRenderOptions {
   listLines?: number;
 }
 
+/**
+ * What a result says under its heading, in a message and a thread reply alike: the segments (or why there are
+ * none), then the notice.
+ */
+function breakdownBody(view: ResultView, kind: ResultKind, layout: SegmentLayout): MessageBlock[] {
+  const body =
+    kind === 'ok'
+      ? [...segmentBlocks(view, layout), context(approximateNote(view.groupBy))]
+      : edgeCaseBlocks(kind, view).blocks;
+  return [...body, noticeContext()];
+}
+
 function build(view: ResultView, layout: SegmentLayout): MessageBlock[] {
   const kind = classifyResult(view);
   const blocks: MessageBlock[] = [header(`Audience breakdown by ${view.groupBy.label}`)];
   blocks.push(...sectionsFromLines(summaryLines(view)));
-  if (kind === 'ok') {
-    blocks.push(...segmentBlocks(view, layout));
-    blocks.push(context(approximateNote(view.groupBy)));
-  } else {
-    blocks.push(...edgeCaseBlocks(kind, view).blocks);
-  }
-  blocks.push(noticeContext());
+  blocks.push(...breakdownBody(view, kind, layout));
   const actions = actionsFor(view, kind);
   if (actions) blocks.push(actions);
   return blocks;
@@ -336,14 +342,8 @@ export function renderThreadBreakdown(view: ResultView, opts: ResultRenderOption
           view.askedBy ? ` · asked by <@${view.askedBy}>` : ''
         }`,
       ),
+      ...breakdownBody(view, kind, layout),
     ];
-    if (kind === 'ok') {
-      blocks.push(...segmentBlocks(view, layout));
-      blocks.push(context(approximateNote(view.groupBy)));
-    } else {
-      blocks.push(...edgeCaseBlocks(kind, view).blocks);
-    }
-    blocks.push(noticeContext());
     if (kind === 'ok' || kind === 'no_segments') {
       const actions = resultActions({ queryId: view.queryId, groupByUrn: view.groupBy.urn, breakDown: true });
       if (actions) blocks.push(actions);
