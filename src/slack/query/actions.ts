@@ -9,7 +9,13 @@
  * is a reply in that message's thread, for everyone there. When the answer is still private (the asker's DM),
  * the breakdown stays private too, as a reply in the DM thread; it is not shared on the person's behalf.
  */
-import type { BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
+import type {
+  AllMiddlewareArgs,
+  BlockAction,
+  ButtonAction,
+  SlackActionMiddlewareArgs,
+  StaticSelectAction,
+} from '@slack/bolt';
 import type { SlackUserKey, StoredQuery } from '../../db/types.js';
 import { QueryNotFoundError } from '../../errors.js';
 import { linkPromptFor } from '../actions/linking.js';
@@ -256,34 +262,25 @@ export function registerResultActions(app: SlackListeners, flow: QueryFlow): voi
     await rerun(flow, client, clickOf(body), action.value);
   });
 
-  app.action<BlockAction<ButtonAction>>(ACTION.editQuery, async ({ ack, body, action, client }) => {
-    await ack();
-    const click = clickOf(body);
-    const query = await queryForClick(flow, client, click, action.value);
-    if (!query) return;
-    const opened = await openAudienceModal(flow, client, body.trigger_id, click.actor, {
-      mode: 'edit',
-      form: formFromSpec(query.spec, query.names),
-      ...(query.channelId ? { channelId: query.channelId } : {}),
-      baseQueryId: query.id,
-    });
-    if (!opened) await tellPrivately(client, click.actor.userId, modalNotOpenedMessage(), click.place);
-  });
-
-  app.action<BlockAction<ButtonAction>>(ACTION.compareWith, async ({ ack, body, action, client }) => {
-    await ack();
-    const click = clickOf(body);
-    const query = await queryForClick(flow, client, click, action.value);
-    if (!query) return;
-    const opened = await openAudienceModal(flow, client, body.trigger_id, click.actor, {
-      mode: 'compare',
-      form: formFromSpec(query.spec, query.names),
-      ...(query.channelId ? { channelId: query.channelId } : {}),
-      baseQueryId: query.id,
-      fixedGroupBy: query.spec.groupBy,
-    });
-    if (!opened) await tellPrivately(client, click.actor.userId, modalNotOpenedMessage(), click.place);
-  });
+  // Edit and Compare with… both open the modal pre-filled from the clicked query; Compare keeps its group-by.
+  const openFromQuery =
+    (mode: 'edit' | 'compare') =>
+    async ({ ack, body, action, client }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs) => {
+      await ack();
+      const click = clickOf(body);
+      const query = await queryForClick(flow, client, click, action.value);
+      if (!query) return;
+      const opened = await openAudienceModal(flow, client, body.trigger_id, click.actor, {
+        mode,
+        form: formFromSpec(query.spec, query.names),
+        ...(query.channelId ? { channelId: query.channelId } : {}),
+        baseQueryId: query.id,
+        ...(mode === 'compare' ? { fixedGroupBy: query.spec.groupBy } : {}),
+      });
+      if (!opened) await tellPrivately(client, click.actor.userId, modalNotOpenedMessage(), click.place);
+    };
+  app.action<BlockAction<ButtonAction>>(ACTION.editQuery, openFromQuery('edit'));
+  app.action<BlockAction<ButtonAction>>(ACTION.compareWith, openFromQuery('compare'));
 
   // A URL button opens the link by itself (Slack still reports the click); without a URL, a fresh link.
   app.action<BlockAction<ButtonAction>>(ACTION.linkLinkedIn, async ({ ack, body, action, client }) => {
