@@ -168,6 +168,22 @@ export function submitView(
   );
 }
 
+/** The clicked element of a block action: a button, or a static select when `selected` is given. */
+function actionElement(
+  action: { actionId: string; value?: string; selected?: string },
+  actionTs: string,
+): Record<string, unknown> {
+  const element: Record<string, unknown> = {
+    action_id: action.actionId,
+    block_id: 'b',
+    type: action.selected !== undefined ? 'static_select' : 'button',
+    action_ts: actionTs,
+  };
+  if (action.value !== undefined) element.value = action.value;
+  if (action.selected !== undefined) element.selected_option = opt(action.selected);
+  return element;
+}
+
 /** A block action inside the open modal, with the modal's real id, hash, blocks and metadata. */
 export function modalAction(
   t: TestApp,
@@ -176,14 +192,7 @@ export function modalAction(
   action: { actionId: string; value?: string; selected?: string },
   values: Record<string, Record<string, unknown>>,
 ): Promise<LightMyRequestResponse> {
-  const element: Record<string, unknown> = {
-    action_id: action.actionId,
-    block_id: 'b',
-    type: action.selected !== undefined ? 'static_select' : 'button',
-    action_ts: '1700000000.000200',
-  };
-  if (action.value !== undefined) element.value = action.value;
-  if (action.selected !== undefined) element.selected_option = opt(action.selected);
+  const element = actionElement(action, '1700000000.000200');
   return t.server.inject(
     signInteraction(
       {
@@ -210,14 +219,7 @@ export function messageAction(
   action: { actionId: string; value?: string; selected?: string },
   trigger = triggerId(),
 ): Promise<LightMyRequestResponse> {
-  const element: Record<string, unknown> = {
-    action_id: action.actionId,
-    block_id: 'b',
-    type: action.selected !== undefined ? 'static_select' : 'button',
-    action_ts: '1700000000.000300',
-  };
-  if (action.value !== undefined) element.value = action.value;
-  if (action.selected !== undefined) element.selected_option = opt(action.selected);
+  const element = actionElement(action, '1700000000.000300');
   return t.server.inject(
     signInteraction(
       {
