@@ -32,18 +32,17 @@ import { checkMessageBlocks, checkView } from '../support/blockKitLimits.js';
 import { type FakeQuickChart, readChartConfig, startFakeQuickChart } from '../support/fakeQuickChart.js';
 import { appHomeOpened, triggerId } from '../support/slackRequests.js';
 import type { TestApp } from '../support/testApp.js';
+import { closeCheckingFakes } from '../support/testApp.js';
 
 type Style = (typeof STYLES)[number];
 
 let t: TestApp | undefined;
 let quickchart: FakeQuickChart | undefined;
 afterEach(async () => {
-  const unexpected = t ? [...t.slack.unexpected] : [];
-  await t?.close();
-  await quickchart?.close();
+  const [app, chart] = [t, quickchart];
   t = undefined;
   quickchart = undefined;
-  expect(unexpected).toEqual([]);
+  await closeCheckingFakes(app, chart);
 });
 
 async function appIn(style: Style, options: { rejectNativeBlocks?: boolean } = {}) {

@@ -10,6 +10,7 @@ import { SANDBOX_INTERNAL_URL } from '../../src/main.js';
 import { ACTION } from '../../src/slack/blocks/actions.js';
 import { checkMessageBlocks } from '../support/blockKitLimits.js';
 import type { TestApp } from '../support/testApp.js';
+import { closeCheckingFakes } from '../support/testApp.js';
 import { edgeCaseAudiences } from './criteria.js';
 import {
   ACCOUNT_123,
@@ -32,12 +33,7 @@ import {
 } from './support.js';
 
 let t: TestApp;
-afterEach(async () => {
-  // Every outbound request went to a fake: nothing reached a URL the fake Slack does not serve.
-  const unexpected = t ? [...t.slack.unexpected] : [];
-  await t?.close();
-  expect(unexpected).toEqual([]);
-});
+afterEach(() => closeCheckingFakes(t));
 
 const usJava = (groupBy = 'jobFunctions', count = '5'): ModalInput => ({
   account: ACCOUNT_123,

@@ -14,7 +14,7 @@ import {
 } from '../../src/slack/views/audienceModal.js';
 import { checkOptionsResponse, checkView } from '../support/blockKitLimits.js';
 import { blockSuggestion, signInteraction, triggerId } from '../support/slackRequests.js';
-import { findButtonUrl, type TestApp } from '../support/testApp.js';
+import { closeCheckingFakes, findButtonUrl, type TestApp } from '../support/testApp.js';
 import {
   ACCOUNT_123,
   currentModal,
@@ -38,12 +38,7 @@ import {
 } from './support.js';
 
 let t: TestApp;
-afterEach(async () => {
-  // Every outbound request went to a fake: nothing reached a URL the fake Slack does not serve.
-  const unexpected = t ? [...t.slack.unexpected] : [];
-  await t?.close();
-  expect(unexpected).toEqual([]);
-});
+afterEach(() => closeCheckingFakes(t));
 
 const inputIds = (view: Record<string, any>) =>
   (view.blocks as any[]).filter((b) => b.type === 'input').map((b) => b.block_id as string);

@@ -13,6 +13,7 @@ import { PENDING_TEXT } from '../../src/slack/blocks/status.js';
 import { shouldRepostAfter } from '../../src/slack/query/deliver.js';
 import type { SlackCall } from '../support/fakeSlack.js';
 import type { TestApp } from '../support/testApp.js';
+import { closeCheckingFakes } from '../support/testApp.js';
 import {
   ACCOUNT_123,
   actionsOf,
@@ -31,11 +32,7 @@ import {
 } from './support.js';
 
 let t: TestApp;
-afterEach(async () => {
-  const unexpected = t ? [...t.slack.unexpected] : [];
-  await t?.close();
-  expect(unexpected).toEqual([]);
-});
+afterEach(() => closeCheckingFakes(t));
 
 const usJava = (groupBy = 'jobFunctions'): ModalInput => ({
   account: ACCOUNT_123,

@@ -6,15 +6,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { facetUrn } from '../../src/linkedin/facets.js';
 import { checkMessageBlocks } from '../support/blockKitLimits.js';
 import type { TestApp } from '../support/testApp.js';
+import { closeCheckingFakes } from '../support/testApp.js';
 import { dmAnswer, entityNamed, LIAM, linkAs, MAYA, NOAH, queryFlowApp, textOf, US } from './support.js';
 
 let t: TestApp;
-afterEach(async () => {
-  // Every outbound request went to a fake: nothing reached a URL the fake Slack does not serve.
-  const unexpected = t ? [...t.slack.unexpected] : [];
-  await t?.close();
-  expect(unexpected).toEqual([]);
-});
+afterEach(() => closeCheckingFakes(t));
 
 const QUERY = 'by:jobFunctions location:"United States" skill:Python skill:Java title:"Data Engineer" top:10';
 

@@ -11,6 +11,7 @@ import { decodeModalMetadata, MODAL_BLOCK } from '../../src/slack/views/audience
 import { checkMessageBlocks, checkView } from '../support/blockKitLimits.js';
 import { triggerId } from '../support/slackRequests.js';
 import type { TestApp } from '../support/testApp.js';
+import { closeCheckingFakes } from '../support/testApp.js';
 import {
   ACCOUNT_123,
   actionsOf,
@@ -36,12 +37,7 @@ import {
 } from './support.js';
 
 let t: TestApp;
-afterEach(async () => {
-  // Every outbound request went to a fake: nothing reached a URL the fake Slack does not serve.
-  const unexpected = t ? [...t.slack.unexpected] : [];
-  await t?.close();
-  expect(unexpected).toEqual([]);
-});
+afterEach(() => closeCheckingFakes(t));
 
 const audience = (account = ACCOUNT_123, groupBy = 'jobFunctions'): ModalInput => ({
   account,

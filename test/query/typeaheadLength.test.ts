@@ -7,14 +7,11 @@ import { MAX_TYPEAHEAD_QUERY } from '../../src/insights/facetOptions.js';
 import { decodeModalMetadata, encodeModalMetadata, valuesActionId } from '../../src/slack/views/audienceModal.js';
 import { checkOptionsResponse } from '../support/blockKitLimits.js';
 import type { TestApp } from '../support/testApp.js';
+import { closeCheckingFakes } from '../support/testApp.js';
 import { linkAs, MAYA, openModal, queryFlowApp, recordLinkedIn } from './support.js';
 
 let t: TestApp;
-afterEach(async () => {
-  const unexpected = t ? [...t.slack.unexpected] : [];
-  await t?.close();
-  expect(unexpected).toEqual([]);
-});
+afterEach(() => closeCheckingFakes(t));
 
 const HUGE = 60_000;
 /** "java java java …", 60,000 characters: every word of it still matches Java skills. */

@@ -13,6 +13,7 @@ import { actionsOf, entityNamed, linkAs, MAYA, messageAction, queryFlowApp, text
 import { checkMessageBlocks } from '../support/blockKitLimits.js';
 import { type FakeQuickChart, readChartConfig, startFakeQuickChart, TINY_PNG } from '../support/fakeQuickChart.js';
 import type { TestApp } from '../support/testApp.js';
+import { closeCheckingFakes } from '../support/testApp.js';
 import {
   ask,
   blocksOfType,
@@ -27,13 +28,10 @@ import {
 let t: TestApp | undefined;
 let quickchart: FakeQuickChart | undefined;
 afterEach(async () => {
-  // Every outbound request went to a fake: nothing reached a URL the fake Slack does not serve.
-  const unexpected = t ? [...t.slack.unexpected] : [];
-  await t?.close();
-  await quickchart?.close();
+  const [app, chart] = [t, quickchart];
   t = undefined;
   quickchart = undefined;
-  expect(unexpected).toEqual([]);
+  await closeCheckingFakes(app, chart);
 });
 
 /** The app in `style`, with a local QuickChart (so any request to it is seen) at QUICKCHART_URL. */

@@ -21,17 +21,16 @@ import { checkView } from '../support/blockKitLimits.js';
 import { type FakeQuickChart, startFakeQuickChart } from '../support/fakeQuickChart.js';
 import { appHomeOpened, TEST_TEAM_ID } from '../support/slackRequests.js';
 import type { TestApp } from '../support/testApp.js';
+import { closeCheckingFakes } from '../support/testApp.js';
 import { ask, blocksOfType, usWithSkill } from './support.js';
 
 let t: TestApp | undefined;
 let quickchart: FakeQuickChart | undefined;
 afterEach(async () => {
-  const unexpected = t ? [...t.slack.unexpected] : [];
-  await t?.close();
-  await quickchart?.close();
+  const [app, chart] = [t, quickchart];
   t = undefined;
   quickchart = undefined;
-  expect(unexpected).toEqual([]);
+  await closeCheckingFakes(app, chart);
 });
 
 const ADMIN = 'UADMIN';

@@ -18,6 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
+import { expect } from 'vitest';
 import { type Config, loadConfig } from '../../src/config.js';
 import { LINK_CALLBACK_PATH } from '../../src/linking/service.js';
 import { createLogger } from '../../src/logging.js';
@@ -230,4 +231,18 @@ export function findButtonUrl(message: unknown): string | undefined {
   };
   visit(message);
   return found;
+}
+
+/**
+ * Closes a test app and any other fakes given, then checks that every outbound request went to a fake: nothing
+ * reached a URL the fake Slack does not serve. For `afterEach`.
+ */
+export async function closeCheckingFakes(
+  t: TestApp | undefined,
+  ...others: Array<{ close(): Promise<unknown> } | undefined>
+): Promise<void> {
+  const unexpected = t ? [...t.slack.unexpected] : [];
+  await t?.close();
+  for (const other of others) await other?.close();
+  expect(unexpected).toEqual([]);
 }
