@@ -4,10 +4,9 @@
  * with a next step and a working re-run, and answers that stay inside Block Kit's limits.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLinkedInClient } from '../../src/linkedin/client.js';
 import { ANTI_DISCRIMINATION_NOTICE, facetUrn } from '../../src/linkedin/facets.js';
-import { SANDBOX_INTERNAL_URL } from '../../src/main.js';
 import { ACTION } from '../../src/slack/blocks/actions.js';
+import { scriptInsights } from '../styles/support.js';
 import { checkMessageBlocks } from '../support/blockKitLimits.js';
 import type { TestApp } from '../support/testApp.js';
 import { closeCheckingFakes } from '../support/testApp.js';
@@ -110,35 +109,16 @@ describe('a query from the modal', () => {
     await linkAs(t, MAYA, 'maya-chen');
     // LinkedIn is scripted for the insights call only (the sandbox computes its own numbers); the client that
     // parses the answer is the real one, and the request must be the documentation's sample request.
-    const requests: any[] = [];
-    const scripted = createLinkedInClient({
-      apiUrl: `${SANDBOX_INTERNAL_URL}/rest`,
-      oauthUrl: `${SANDBOX_INTERNAL_URL}/oauth/v2`,
-      version: t.config.linkedin.version,
-      clientId: t.sandbox.clientId,
-      clientSecret: t.sandbox.clientSecret,
-      fetch: async (input, init) => {
-        const url = String(input instanceof Request ? input.url : input);
-        if (!url.includes('/targetingAudienceInsights')) return t.sandbox.fetch(input, init);
-        requests.push(JSON.parse(String(init?.body)));
-        return Response.json({
-          value: {
-            audienceInsight: {
-              segmentations: [
-                { entityCount: 96000, entityPercentage: 23, value: 'urn:li:function:4' },
-                { entityCount: 61000, entityPercentage: 15, value: 'urn:li:function:20' },
-                { entityCount: 55000, entityPercentage: 13, value: 'urn:li:function:18' },
-                { entityCount: 40000, entityPercentage: 10, value: 'urn:li:function:13' },
-                { entityCount: 31000, entityPercentage: 7, value: 'urn:li:function:5' },
-              ],
-              groupedBy: 'urn:li:adTargetingFacet:jobFunctions',
-            },
-            totalAudienceCount: 420000,
-          },
-        });
-      },
-    });
-    t.app.linkedin.audienceInsights = scripted.audienceInsights;
+    const requests = scriptInsights(t, () => ({
+      total: 420000,
+      segments: [
+        { entityCount: 96000, entityPercentage: 23, value: 'urn:li:function:4' },
+        { entityCount: 61000, entityPercentage: 15, value: 'urn:li:function:20' },
+        { entityCount: 55000, entityPercentage: 13, value: 'urn:li:function:18' },
+        { entityCount: 40000, entityPercentage: 10, value: 'urn:li:function:13' },
+        { entityCount: 31000, entityPercentage: 7, value: 'urn:li:function:5' },
+      ],
+    }));
 
     const skill = (urn: string) => ({ urn, name: urn });
     const { final } = await ask({
